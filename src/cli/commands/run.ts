@@ -1,0 +1,30 @@
+import type { Config } from '../../config/schema.js';
+import { openSearchContext } from '../context.js';
+import { EXIT, type ExitStatus } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { crawlExitStatus, crawlInto, formatCrawlSummary } from './crawl.js';
+import { printTimeline } from './search.js';
+import { serveTimeline } from './serve.js';
+
+export interface RunOptions {
+  serve: boolean;
+  verbose: boolean;
+  port?: number | undefined;
+}
+
+/** The main job: crawl the sources, archive, index, print the timeline, then serve it. */
+export async function runMainJob(config: Config, io: CliIo, options: RunOptions): Promise<ExitStatus> {
+  const context = await openSearchContext(config, io);
+  try {
+    const summary = await crawlInto(config, context, io, { verbose: options.verbose });
+    io.stderr.write(formatCrawlSummary(summary));
+    const status = crawlExitStatus(summary);
+    if (status === EXIT.failed) return status;
+    io.stdout.write(`\nTimeline of "${config.topic.name}":\n\n`);
+    await printTimeline(context.index, { text: '', group: 'month', limit: 1000 }, io, false);
+    if (options.serve) await serveTimeline(context.index, io, config.server.host, options.port ?? config.server.port);
+    return status;
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { loadConfig, DEFAULT_CONFIG_FILE } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { openArticleIndex, type ArticleIndex } from '../index/meili-client.js';
+import { connectMeili, releaseOnExit, type MeiliConnection } from '../index/meili-server.js';
+import type { CliIo } from './io.js';
+
+export interface SearchContext {
+  index: ArticleIndex;
+  meili: MeiliConnection;
+  close(): Promise<void>;
+}
+
+export function configPath(io: CliIo, file: string | undefined): string {
+  return path.resolve(io.cwd, file ?? DEFAULT_CONFIG_FILE);
+}
+
+export function readConfig(io: CliIo, file: string | undefined): Promise<Config> {
+  return loadConfig(configPath(io, file), io.env);
+}
+
+/** Connects to (or starts) Meilisearch and makes sure the article index has its settings. */
+export async function openSearchContext(config: Config, io: CliIo): Promise<SearchContext> {
+  const meili = await connectMeili({
+    meiliUrl: config.index.meiliUrl,
+    masterKey: config.index.masterKey,
+    dataDir: config.index.dataDir,
+    port: config.index.port,
+    maxIndexingMemory: config.index.maxIndexingMemory,
+    log: (message) => io.stderr.write(`${message}\n`),
+  });
+  const uninstall = releaseOnExit(meili);
+  try {
+    const index = openArticleIndex({ url: meili.url, apiKey: meili.apiKey }, config.index.name);
+    await index.prepare();
+    return {
+      index,
+      meili,
+      close: async () => {
+        uninstall();
+        await meili.release();
+      },
+    };
+  } catch (error) {
+    uninstall();
+    await meili.release();
+    throw error;
+  }
+}

@@ -1,0 +1,127 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { describeError, isChronikError } from '../errors.js';
+import { openSearchContext, readConfig } from './context.js';
+import { EXIT, type ExitStatus } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { crawlExitStatus, crawlInto, formatCrawlSummary } from './commands/crawl.js';
+import { runDemo } from './commands/demo.js';
+import { runMainJob } from './commands/run.js';
+import { printTimeline, queryFromFlags, type SearchFlags } from './commands/search.js';
+import { serveTimeline } from './commands/serve.js';
+
+/**
+ * The whole CLI as a function: arguments and I/O in, exit status out. Expected failures print
+ * one line; a stack trace only with --debug.
+ */
+export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
+  let status: ExitStatus = EXIT.ok;
+  const program = new Command('chronik')
+    .description('Crawl, archive and search the news history of an incident as a timeline.')
+    .option('-c, --config <file>', 'config file', 'chronik.yaml')
+    .option('--debug', 'print stack traces of failures')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError('(chronik --help lists the commands)');
+
+  const globals = () => program.opts<{ config: string; debug?: boolean }>();
+
+  program
+    .command('run')
+    .description('the main job: crawl the configured sources, archive, index, print the timeline and serve it')
+    .option('--no-serve', 'print the timeline and exit instead of serving the web page')
+    .option('-p, --port <port>', 'port of the web page', parsePort)
+    .option('-v, --verbose', 'log every fetch and skip')
+    .action(async (options: { serve: boolean; port?: number; verbose?: boolean }) => {
+      const config = await readConfig(io, globals().config);
+      status = await runMainJob(config, io, { serve: options.serve, port: options.port, verbose: Boolean(options.verbose) });
+    });
+
+  program
+    .command('demo')
+    .description('the main job offline, against the bundled fixture portals on 127.0.0.1')
+    .option('--no-serve', 'print the timeline and exit instead of serving the web page')
+    .option('-p, --port <port>', 'port of the web page', parsePort)
+    .option('-v, --verbose', 'log every fetch and skip')
+    .action(async (options: { serve: boolean; port?: number; verbose?: boolean }) => {
+      const config = await readConfig(io, globals().config);
+      status = await runDemo(config, io, { serve: options.serve, port: options.port, verbose: Boolean(options.verbose) });
+    });
+
+  program
+    .command('crawl')
+    .description('crawl the configured sources into the archive and the index')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('-v, --verbose', 'log every fetch and skip')
+    .action(async (options: { json?: boolean; verbose?: boolean }) => {
+      const config = await readConfig(io, globals().config);
+      const context = await openSearchContext(config, io);
+      try {
+        const summary = await crawlInto(config, context, io, { verbose: Boolean(options.verbose) });
+        if (options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        else io.stderr.write(formatCrawlSummary(summary));
+        status = crawlExitStatus(summary);
+      } finally {
+        await context.close();
+      }
+    });
+
+  program
+    .command('search')
+    .description('print the timeline of articles matching a query, in date order')
+    .argument('[query]', 'words to search for (empty: everything)', '')
+    .option('--from <date>', 'first day, YYYY-MM-DD')
+    .option('--to <date>', 'last day, YYYY-MM-DD')
+    .option('--site <site>', 'only this site (repeatable)', collect, [])
+    .addOption(new Option('--group <unit>', 'group by').choices(['day', 'week', 'month']))
+    .addOption(new Option('--sort <order>', 'order').choices(['date-asc', 'date-desc', 'relevance']))
+    .option('--limit <n>', 'hits to print (1–1000)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (text: string, flags: SearchFlags) => {
+      const query = queryFromFlags(text, flags);
+      const config = await readConfig(io, globals().config);
+      const context = await openSearchContext(config, io);
+      try {
+        await printTimeline(context.index, query, io, Boolean(flags.json));
+      } finally {
+        await context.close();
+      }
+    });
+
+  program
+    .command('serve')
+    .description('serve the timeline web page and its JSON API')
+    .option('-p, --port <port>', 'port', parsePort)
+    .option('--host <host>', 'address to listen on')
+    .action(async (options: { port?: number; host?: string }) => {
+      const config = await readConfig(io, globals().config);
+      const context = await openSearchContext(config, io);
+      try {
+        await serveTimeline(context.index, io, options.host ?? config.server.host, options.port ?? config.server.port);
+      } finally {
+        await context.close();
+      }
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return status;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    io.stderr.write(`chronik: ${describeError(error)}\n`);
+    if (globals().debug && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
+    else if (!isChronikError(error)) io.stderr.write('(run with --debug for details)\n');
+    return isChronikError(error) && error.code === 'USAGE' ? EXIT.usage : EXIT.failed;
+  }
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`not a port number: ${value}`);
+  return port;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * The one place that defines every option: its type, default and meaning.
+ * A config file (YAML) only needs the fields it changes; everything else defaults.
+ */
+
+const httpUrl = z
+  .string()
+  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), {
+    message: 'expected an http(s) URL',
+  });
+
+export const sourceSchema = z
+  .object({
+    url: httpUrl.describe('Where the crawl starts.'),
+    kind: z
+      .enum(['seed'])
+      .default('seed')
+      .describe('seed: an article page whose related links lead to the rest of the story.'),
+  })
+  .strict();
+
+export const topicSchema = z
+  .object({
+    name: z.string().min(1).describe('Name of the incident, shown in summaries.'),
+    anyOfEach: z
+      .array(z.array(z.string().min(1)).min(1))
+      .min(1)
+      .describe(
+        'Groups of terms; an article is on topic when it contains at least one term of every group ' +
+          '(for example: who was hit, and what happened).',
+      ),
+    exclude: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Terms that mark an article as off topic when they appear in its headline.'),
+    from: z.iso.date().optional().describe('Earliest publication day (YYYY-MM-DD) kept.'),
+    to: z.iso.date().optional().describe('Latest publication day (YYYY-MM-DD) kept.'),
+  })
+  .strict();
+
+export const crawlSchema = z
+  .object({
+    maxDepth: z.number().int().min(0).default(4).describe('Link hops from a seed.'),
+    maxPages: z.number().int().min(1).default(500).describe('Fetches per run, at most.'),
+    concurrency: z.number().int().min(1).max(64).default(4).describe('Fetches under way at once.'),
+    perHostConcurrency: z.number().int().min(1).default(1).describe('Fetches at once per host.'),
+    minDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(1000)
+      .describe('Pause between two requests to the same host (robots.txt Crawl-delay wins if longer).'),
+    timeoutMs: z.number().int().min(100).default(20_000).describe('Per request, headers and body.'),
+    maxBodyBytes: z.number().int().min(1024).default(10_000_000).describe('Larger bodies are refused.'),
+    userAgent: z
+      .string()
+      .min(1)
+      .default('Chronik/0.1 (news-archive research crawler; +https://github.com/chronik-archive/chronik)')
+      .describe('Sent with every request; names the crawler and a contact URL.'),
+    allowHosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Hosts that may be fetched; empty means the hosts of the configured sources.'),
+    allowPrivateAddresses: z
+      .boolean()
+      .default(false)
+      .describe('Allow loopback and private addresses (only for the offline fixture world).'),
+    respectRobotsTxt: z.boolean().default(true).describe('Obey robots.txt rules and Crawl-delay.'),
+  })
+  .strict();
+
+export const archiveSchema = z
+  .object({
+    dir: z.string().min(1).default('data/archive').describe('Folder of the WARC files.'),
+    maxFileBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(100_000_000)
+      .describe('A WARC file is closed and a new one started past this size.'),
+  })
+  .strict();
+
+export const indexSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/).default('articles').describe('Meilisearch index uid.'),
+    meiliUrl: z
+      .string()
+      .optional()
+      .describe('External Meilisearch URL (env MEILI_URL). Unset: start the bundled server.'),
+    masterKey: z.string().optional().describe('Key for the external server (env MEILI_MASTER_KEY).'),
+    dataDir: z.string().min(1).default('data/meili').describe('Data folder of the bundled server.'),
+    port: z.number().int().min(1).max(65535).optional().describe('Port of the bundled server (default 7700, or a free one).'),
+    maxIndexingMemory: z.string().default('1GiB').describe('Memory cap for bulk indexing.'),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    host: z.string().default('127.0.0.1').describe('Address the web page listens on.'),
+    port: z.number().int().min(0).max(65535).default(8787).describe('Port of the web page.'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    sources: z.array(sourceSchema).min(1).describe('Where crawling starts.'),
+    topic: topicSchema,
+    crawl: crawlSchema.default(crawlSchema.parse({})),
+    archive: archiveSchema.default(archiveSchema.parse({})),
+    index: indexSchema.default(indexSchema.parse({})),
+    server: serverSchema.default(serverSchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type TopicProfile = z.infer<typeof topicSchema>;
+export type CrawlOptions = z.infer<typeof crawlSchema>;
+export type SourceConfig = z.infer<typeof sourceSchema>;

@@ -1,0 +1,105 @@
+import { Meilisearch, type SearchParams, type SearchResponse } from 'meilisearch';
+import { ChronikError } from '../errors.js';
+import type { IndexDocument } from '../pipeline/types.js';
+import { DESIRED_SETTINGS, settingsDifference } from './index-settings.js';
+
+/** The only module that imports the Meilisearch client. */
+export interface MeiliTarget {
+  url: string;
+  apiKey: string;
+}
+
+export interface ArticleIndex {
+  readonly name: string;
+  /** Creates the index if needed and sends only the settings that differ. Idempotent. */
+  prepare(): Promise<void>;
+  /** Adds or replaces documents by id and waits until they are searchable. */
+  upsert(documents: IndexDocument[]): Promise<void>;
+  search(query: string, params: SearchParams): Promise<SearchResponse<IndexDocument>>;
+  documentCount(): Promise<number>;
+  getDocument(id: string): Promise<IndexDocument | undefined>;
+}
+
+const TASK_TIMEOUT_MS = 120_000;
+
+export function openArticleIndex(target: MeiliTarget, name: string): ArticleIndex {
+  const client = new Meilisearch({
+    host: target.url,
+    apiKey: target.apiKey || undefined,
+    // A reused connection with gzip added ~40 ms to every search; identity avoids it.
+    requestInit: { headers: { 'Accept-Encoding': 'identity' } },
+    defaultWaitOptions: { timeout: TASK_TIMEOUT_MS, interval: 50 },
+  });
+  const index = client.index<IndexDocument>(name);
+
+  return {
+    name,
+    async prepare() {
+      await call(target, async () => {
+        const exists = await client.getIndex(name).then(() => true, (error: unknown) => {
+          if (isNotFound(error)) return false;
+          throw error;
+        });
+        if (!exists) await checkTask(await client.createIndex(name, { primaryKey: 'id' }).waitTask());
+        const difference = settingsDifference((await index.getSettings()) as Record<string, unknown>);
+        if (Object.keys(difference).length > 0) await checkTask(await index.updateSettings(difference).waitTask());
+      });
+    },
+    async upsert(documents) {
+      if (documents.length === 0) return;
+      await call(target, async () => {
+        await checkTask(await index.addDocuments(documents, { primaryKey: 'id' }).waitTask());
+      });
+    },
+    search(query, params) {
+      return call(target, () => index.search<IndexDocument>(query, params));
+    },
+    async documentCount() {
+      return call(target, async () => (await index.getStats()).numberOfDocuments);
+    },
+    async getDocument(id) {
+      return call(target, () =>
+        index.getDocument(id).then(
+          (document) => document as IndexDocument,
+          (error: unknown) => {
+            if (isNotFound(error)) return undefined;
+            throw error;
+          },
+        ),
+      );
+    },
+  };
+}
+
+export { DESIRED_SETTINGS };
+
+async function checkTask(task: { status: string; error: { message: string; code: string } | null; type?: string }): Promise<void> {
+  if (task.status !== 'succeeded') {
+    throw new ChronikError('MEILI_TASK_FAILED', `Meilisearch task ${task.type ?? ''} ${task.status}: ${task.error?.message ?? 'no reason given'} (${task.error?.code ?? 'unknown'})`);
+  }
+}
+
+/** Maps transport failures to one clear error; Meilisearch's own API errors keep their message. */
+async function call<T>(target: MeiliTarget, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof ChronikError) throw error;
+    const name = (error as Error)?.name ?? '';
+    if (name === 'MeilisearchRequestError' || name === 'MeilisearchRequestTimeOutError') {
+      throw new ChronikError('MEILI_UNREACHABLE', `Meilisearch at ${target.url} is not reachable (${(error as Error).message})`, {
+        action: 'retry-later',
+        cause: error,
+      });
+    }
+    if (name === 'MeilisearchApiError') {
+      throw new ChronikError('MEILI_TASK_FAILED', `Meilisearch refused the request: ${(error as Error).message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  return cause?.code === 'index_not_found' || cause?.code === 'document_not_found';
+}

@@ -1,0 +1,65 @@
+import type { TopicProfile } from '../../config/schema.js';
+import type { ArticleRecord, DiscoveredLink } from '../../pipeline/types.js';
+
+export interface RelevanceVerdict {
+  isOnTopic: boolean;
+  /** Number of term groups matched, out of the profile's groups. */
+  score: number;
+  reasons: string[];
+}
+
+/**
+ * Pure relevance decisions for one topic profile. An article is on topic when each group of
+ * terms has a match in its headline, kicker or body, no excluded term stands in its
+ * headline, and its date (if it has one) lies in the profile's window.
+ */
+export function judgeArticle(profile: TopicProfile, record: ArticleRecord): RelevanceVerdict {
+  const headline = `${record.kicker?.value ?? ''} ${record.headline.value}`;
+  const text = `${headline}\n${record.paragraphs.join('\n')}`;
+  const reasons: string[] = [];
+  let score = 0;
+  for (const group of profile.anyOfEach) {
+    const hit = group.find((term) => containsTerm(text, term));
+    if (hit) {
+      score += 1;
+      reasons.push(`matches "${hit}"`);
+    } else {
+      reasons.push(`none of ${group.slice(0, 3).map((term) => `"${term}"`).join(', ')}${group.length > 3 ? ', …' : ''}`);
+    }
+  }
+  const excluded = profile.exclude.find((term) => containsTerm(headline, term));
+  if (excluded) reasons.push(`headline has excluded "${excluded}"`);
+  const day = record.published?.value.slice(0, 10);
+  const outsideWindow = day !== undefined && ((profile.from && day < profile.from) || (profile.to && day > profile.to));
+  if (outsideWindow) reasons.push(`published ${day} outside ${profile.from ?? '…'}–${profile.to ?? '…'}`);
+  return {
+    isOnTopic: score === profile.anyOfEach.length && !excluded && !outsideWindow,
+    score,
+    reasons,
+  };
+}
+
+/** Priority of a link before fetching: term groups matched by its text, category and URL. */
+export function scoreLink(profile: TopicProfile, link: DiscoveredLink): number {
+  const slug = decodeURIComponentSafe(new URL(link.url).pathname).replace(/[-_/]+/g, ' ');
+  const text = `${link.anchorText} ${link.category ?? ''} ${slug}`;
+  return profile.anyOfEach.filter((group) => group.some((term) => containsTerm(text, term))).length;
+}
+
+/**
+ * Case-insensitive match at a word start; short terms (acronyms like "SIS") must also end at
+ * a word boundary, longer ones may continue ("Cyberangriff" matches "Cyberangriffs").
+ */
+export function containsTerm(text: string, term: string): boolean {
+  const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[\s-]+/g, '[\\s-]*');
+  const end = term.length <= 4 ? '(?![\\p{L}\\d])' : '';
+  return new RegExp(`(?<![\\p{L}\\d])${escaped}${end}`, term.length <= 4 ? 'u' : 'iu').test(text.normalize('NFC'));
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

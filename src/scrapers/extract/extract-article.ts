@@ -1,0 +1,91 @@
+import type { ArticleRecord, ExtractOutcome } from '../../pipeline/types.js';
+import { choosePublished, timeElementCandidates, urlDateCandidate, visibleTextCandidate } from './dates/choose-dates.js';
+import { parseIsoDate } from './dates/parse-date.js';
+import { decodeHtml } from './encoding.js';
+import { extractBody } from './generic/body.js';
+import { parseDateline } from './generic/dateline.js';
+import { extractHeadline } from './generic/headline.js';
+import { extractImages } from './generic/images.js';
+import { readJsonLdArticle } from './generic/json-ld.js';
+import { MODIFIED_META, PUBLISHED_META, readMeta } from './generic/meta-tags.js';
+import { extractRelatedLinks } from './generic/related-links.js';
+import { cleanText, parseHtml } from './html.js';
+
+export interface ExtractInput {
+  body: Uint8Array;
+  /** The URL the bytes were served from (after redirects). */
+  url: string;
+  /** Response headers, names lower-cased. */
+  headers: Record<string, string>;
+  fetchedAt: string;
+}
+
+/** Less body text than this is a hub, gallery or error page, not an article. */
+const MIN_BODY_CHARS = 250;
+
+/**
+ * Pure: bytes + URL + headers in, record out. No network, no clock (fetchedAt is an input).
+ * Never throws on bad HTML: what cannot be read is absent from the record.
+ */
+export function extractArticle(input: ExtractInput): ExtractOutcome {
+  const { text } = decodeHtml(input.body, input.headers['content-type']);
+  const $ = parseHtml(text);
+  const jsonLd = readJsonLdArticle($);
+
+  const canonicalHref = $('link[rel="canonical"]').attr('href');
+  const canonicalUrl = safeUrl(canonicalHref, input.url) ?? input.url;
+  const { headline, kicker } = extractHeadline($, [jsonLd?.headline, readMeta($, ['og:title', 'twitter:title']), $('title').text()]);
+  const body = extractBody($);
+  const bodyChars = body.paragraphs.reduce((sum, paragraph) => sum + paragraph.length, 0);
+  if (!headline || bodyChars < MIN_BODY_CHARS) {
+    return {
+      kind: 'not-an-article',
+      url: input.url,
+      reason: !headline ? 'no headline found' : `only ${bodyChars} characters of body text`,
+    };
+  }
+
+  const published = choosePublished([
+    fromIso(jsonLd?.datePublished, 'json-ld'),
+    fromIso(readMeta($, PUBLISHED_META), 'meta'),
+    ...timeElementCandidates($),
+    visibleTextCandidate($),
+    urlDateCandidate(canonicalUrl) ?? urlDateCandidate(input.url),
+  ]);
+  const modified = choosePublished([fromIso(jsonLd?.dateModified, 'json-ld'), fromIso(readMeta($, MODIFIED_META), 'meta')]);
+  const dateline = body.lead ? parseDateline(body.lead)?.dateline : undefined;
+
+  const record: ArticleRecord = {
+    url: input.url,
+    canonicalUrl,
+    site: new URL(canonicalUrl).hostname.replace(/^www\./, ''),
+    headline,
+    kicker,
+    lead: body.lead,
+    paragraphs: body.paragraphs,
+    published,
+    modified: modified && modified.value !== published?.value ? modified : undefined,
+    dateline,
+    copyright: body.copyright,
+    images: extractImages($, input.url),
+    relatedLinks: extractRelatedLinks($, input.url),
+    language: cleanText($('html').attr('lang')) || jsonLd?.inLanguage || undefined,
+    fetchedAt: input.fetchedAt,
+  };
+  return { kind: 'article', record };
+}
+
+function fromIso(value: string | undefined, source: 'json-ld' | 'meta') {
+  const parsed = value ? parseIsoDate(value) : undefined;
+  return parsed ? { ...parsed, source } : undefined;
+}
+
+function safeUrl(href: string | undefined, base: string): string | undefined {
+  if (!href) return undefined;
+  try {
+    const url = new URL(href, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}

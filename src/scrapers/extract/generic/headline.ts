@@ -1,0 +1,42 @@
+import type { Sourced } from '../../../pipeline/types.js';
+import { cleanText, type CheerioAPI } from '../html.js';
+
+const KICKER_CLASS = /kicker|topline|dachzeile|roofline|overline|spitzmarke|eyebrow|supertitle/i;
+
+export interface HeadlineParts {
+  headline?: Sourced<string> | undefined;
+  kicker?: Sourced<string> | undefined;
+}
+
+/**
+ * The visible <h1> wins over metadata: portals often append their name to og:title.
+ * A kicker ("Ludwigslust-Parchim:") is a marked-up part of the h1 or a sibling just above it.
+ */
+export function extractHeadline($: CheerioAPI, fallbackTitles: Array<string | undefined>): HeadlineParts {
+  const h1 = $('article h1').first().length ? $('article h1').first() : $('h1').first();
+  if (h1.length) {
+    const kickerElement = h1.find('*').filter((_, element) => KICKER_CLASS.test($(element).attr('class') ?? '')).first();
+    let kicker = cleanText(kickerElement.text());
+    let headline = cleanText(h1.text());
+    if (kicker && headline.startsWith(kicker)) {
+      headline = cleanText(headline.slice(kicker.length)).replace(/^[:|–—-]\s*/, '');
+    } else {
+      kicker = cleanText(h1.prevAll().filter((_, element) => KICKER_CLASS.test($(element).attr('class') ?? '')).first().text());
+    }
+    kicker = kicker.replace(/\s*:$/, '');
+    if (headline) {
+      return {
+        headline: { value: headline, source: 'markup' },
+        kicker: kicker ? { value: kicker, source: 'markup' } : undefined,
+      };
+    }
+  }
+  const fallback = fallbackTitles.map((title) => cleanText(title)).find(Boolean);
+  return { headline: fallback ? { value: stripSiteName(fallback), source: 'meta' } : undefined };
+}
+
+/** "Headline | Portal" → "Headline" (only a short trailing part is treated as the site name). */
+function stripSiteName(title: string): string {
+  const match = /^(.{10,}?)\s+[|–—-]\s+[^|–—-]{2,40}$/.exec(title);
+  return match ? match[1]! : title;
+}

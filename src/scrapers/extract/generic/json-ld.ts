@@ -1,0 +1,65 @@
+import type { CheerioAPI } from '../html.js';
+
+export interface JsonLdArticle {
+  headline?: string | undefined;
+  datePublished?: string | undefined;
+  dateModified?: string | undefined;
+  authors: string[];
+  inLanguage?: string | undefined;
+  keywords: string[];
+}
+
+const ARTICLE_TYPES = /^(NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|BlogPosting|LiveBlogPosting|Report|OpinionNewsArticle|BackgroundNewsArticle)$/;
+
+/** The first article-like object in any JSON-LD block (arrays and @graph included). Broken JSON is skipped. */
+export function readJsonLdArticle($: CheerioAPI): JsonLdArticle | undefined {
+  for (const element of $('script[type="application/ld+json"]').toArray()) {
+    const parsed = parseLenient($(element).text());
+    const article = parsed === undefined ? undefined : findArticle(parsed, 0);
+    if (article) return toArticle(article);
+  }
+  return undefined;
+}
+
+function parseLenient(text: string): unknown {
+  try {
+    return JSON.parse(text.trim().replace(/^<!--|-->$/g, ''));
+  } catch {
+    return undefined;
+  }
+}
+
+function findArticle(node: unknown, depth: number): Record<string, unknown> | undefined {
+  if (depth > 5 || node === null || typeof node !== 'object') return undefined;
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = findArticle(item, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const record = node as Record<string, unknown>;
+  const types = ([] as unknown[]).concat(record['@type'] ?? []);
+  if (types.some((type) => typeof type === 'string' && ARTICLE_TYPES.test(type))) return record;
+  return findArticle(record['@graph'], depth + 1) ?? findArticle(record.mainEntity, depth + 1);
+}
+
+function toArticle(record: Record<string, unknown>): JsonLdArticle {
+  return {
+    headline: asString(record.headline) ?? asString(record.name),
+    datePublished: asString(record.datePublished) ?? asString(record.dateCreated),
+    dateModified: asString(record.dateModified),
+    authors: ([] as unknown[])
+      .concat(record.author ?? [])
+      .map((author) => (typeof author === 'string' ? author : asString((author as Record<string, unknown>)?.name)))
+      .filter((name): name is string => Boolean(name)),
+    inLanguage: asString(record.inLanguage),
+    keywords: typeof record.keywords === 'string'
+      ? record.keywords.split(',').map((keyword) => keyword.trim()).filter(Boolean)
+      : Array.isArray(record.keywords) ? record.keywords.filter((k): k is string => typeof k === 'string') : [],
+  };
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
