@@ -161,7 +161,9 @@ export async function runCrawl({ config, archive, index, onEvent = () => undefin
       if (isSeed) sourceOutcomes.set(entry.url, { url: entry.url, ok, message });
     };
     try {
-      const rules = await robotsFor(entry.url);
+      const rules = await robotsFor(entry.url).catch((error: unknown) => {
+        throw reportedForUrl(error, entry.url);
+      });
       if (!rules.isAllowed(entry.url)) {
         onEvent({ type: 'skipped', url: entry.url, reason: 'disallowed by robots.txt' });
         markSource(false, `${entry.url}: disallowed by robots.txt`);
@@ -249,6 +251,13 @@ export function retryDelayMs(retryAfter: string | undefined, attempt: number): n
     if (!Number.isNaN(date)) return Math.min(Math.max(date - Date.now(), 0), 60_000);
   }
   return Math.min(1000 * 2 ** (attempt - 1), 30_000);
+}
+
+/** A failure of the host's robots.txt is reported for the URL that needed it. */
+function reportedForUrl(error: unknown, url: string): unknown {
+  if (!(error instanceof ChronikError)) return error;
+  const robotsUrl = `${new URL(url).origin}/robots.txt`;
+  return new ChronikError(error.code, error.userMessage.replace(robotsUrl, url), { action: error.action, cause: error });
 }
 
 function isNameResolutionError(error: ChronikError): boolean {

@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchUrl, type FetchOptions } from '../../../src/scrapers/fetch/http-fetch.js';
+import { isPrivateAddress } from '../../../src/scrapers/fetch/url-guard.js';
+
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const path = request.url ?? '/';
+    if (path === '/ok') return response.end('<p>ok</p>');
+    if (path === '/hop1') return response.writeHead(301, { location: '/hop2' }).end();
+    if (path === '/hop2') return response.writeHead(302, { location: '/ok' }).end();
+    if (path === '/loop-a') return response.writeHead(302, { location: '/loop-b' }).end();
+    if (path === '/loop-b') return response.writeHead(302, { location: '/loop-a' }).end();
+    if (path === '/away') return response.writeHead(302, { location: 'http://elsewhere.invalid/x' }).end();
+    if (path === '/slow') return void setTimeout(() => response.end('late'), 2000);
+    if (path === '/big') return response.end('x'.repeat(50_000));
+    if (path === '/conditional') {
+      if (request.headers['if-none-match'] === '"v1"') return response.writeHead(304).end();
+      return response.writeHead(200, { etag: '"v1"' }).end('body');
+    }
+    response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>weg</h1>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function options(overrides: Partial<FetchOptions> = {}): FetchOptions {
+  return {
+    userAgent: 'Chronik-Test',
+    timeoutMs: 1000,
+    maxBodyBytes: 10_000,
+    policy: { allowHosts: new Set(['127.0.0.1']), allowPrivateAddresses: true },
+    ...overrides,
+  };
+}
+
+describe('fetching', () => {
+  it('follows a redirect chain and records every hop', async () => {
+    const result = await fetchUrl(`${origin}/hop1`, options());
+    expect(result.status).toBe(200);
+    expect(result.finalUrl).toBe(`${origin}/ok`);
+    expect(result.redirects).toEqual([`${origin}/hop1`, `${origin}/hop2`]);
+    expect(result.requestHeaders['user-agent']).toBe('Chronik-Test');
+  });
+
+  it('returns a 404 as a result, not an exception', async () => {
+    const result = await fetchUrl(`${origin}/missing`, options());
+    expect(result.status).toBe(404);
+  });
+
+  it('stops a redirect loop with a clear error', async () => {
+    await expect(fetchUrl(`${origin}/loop-a`, options())).rejects.toMatchObject({ code: 'FETCH_FAILED', userMessage: expect.stringContaining('redirect loop') });
+  });
+
+  it('checks every redirect hop against the allow-list', async () => {
+    await expect(fetchUrl(`${origin}/away`, options())).rejects.toMatchObject({ code: 'URL_REFUSED', userMessage: expect.stringContaining('elsewhere.invalid') });
+  });
+
+  it('refuses loopback addresses unless allowed', async () => {
+    const policy = { allowHosts: new Set(['127.0.0.1']), allowPrivateAddresses: false };
+    await expect(fetchUrl(`${origin}/ok`, options({ policy }))).rejects.toMatchObject({ code: 'URL_REFUSED' });
+  });
+
+  it('times out a slow answer', async () => {
+    await expect(fetchUrl(`${origin}/slow`, options({ timeoutMs: 200 }))).rejects.toMatchObject({ code: 'FETCH_TIMEOUT' });
+  });
+
+  it('refuses a body over the size limit', async () => {
+    await expect(fetchUrl(`${origin}/big`, options())).rejects.toMatchObject({ code: 'BODY_TOO_LARGE' });
+  });
+
+  it('sends stored validators and reports 304 as not modified', async () => {
+    const first = await fetchUrl(`${origin}/conditional`, options());
+    const second = await fetchUrl(`${origin}/conditional`, options({ etag: first.headers.etag }));
+    expect(second.status).toBe(304);
+    expect(second.notModified).toBe(true);
+    expect(second.requestHeaders['if-none-match']).toBe('"v1"');
+  });
+
+  it('reports a closed port as unreachable', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(fetchUrl(`http://127.0.0.1:${port}/`, options())).rejects.toMatchObject({ code: 'FETCH_FAILED', userMessage: expect.stringContaining('ECONNREFUSED') });
+  });
+});
+
+describe('private addresses', () => {
+  it.each([
+    ['127.0.0.1', true], ['10.1.2.3', true], ['172.20.0.1', true], ['192.168.1.1', true], ['169.254.1.1', true],
+    ['::1', true], ['fd00::1', true], ['fe80::1', true], ['::ffff:127.0.0.1', true],
+    ['93.184.216.34', false], ['2606:4700::1', false], ['172.32.0.1', false],
+  ])('%s is private: %s', (address, expected) => {
+    expect(isPrivateAddress(address)).toBe(expected);
+  });
+});
