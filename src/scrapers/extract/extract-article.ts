@@ -58,7 +58,7 @@ export function extractArticle(input: ExtractInput): ExtractOutcome {
   const record: ArticleRecord = {
     url: input.url,
     canonicalUrl,
-    site: new URL(canonicalUrl).hostname.replace(/^www\./, ''),
+    site: siteOf(canonicalUrl),
     headline,
     kicker,
     lead: body.lead,
@@ -88,4 +88,9 @@ function safeUrl(href: string | undefined, base: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** "www.svz.de" → "svz.de"; a non-default port stays, so portals on one host remain apart. */
+export function siteOf(url: string): string {
+  return new URL(url).host.replace(/^www\./, '');
 }
