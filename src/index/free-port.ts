@@ -1,6 +1,7 @@
 import net from 'node:net';
 
-const LOOPBACK = '127.0.0.1';
+/** Loopback only: nothing we bind or start is reachable from the network. */
+export const LOOPBACK = '127.0.0.1';
 
 /**
  * Resolves true when nothing listens on 127.0.0.1:port, by binding it briefly ourselves.

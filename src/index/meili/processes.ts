@@ -103,8 +103,8 @@ function dbPathOfProcess(pid: number): string | undefined {
 }
 
 /**
- * Whether pid is a live Meilisearch on this db (a recorded server, not a recycled pid); assumed
- * to be ours where /proc cannot tell.
+ * Whether pid is alive and a Meilisearch on this db (not a recycled pid now running something
+ * else); assumed to be one where /proc cannot tell.
  */
 export function isServerOnDb(pid: number, db: string): boolean {
   if (!isProcessAlive(pid)) return false;
