@@ -91,14 +91,15 @@ async function readBodyLimited(response: Response, url: string, options: FetchOp
   if (!response.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  const reader = response.body.getReader();
   try {
-    for await (const chunk of response.body) {
-      total += chunk.byteLength;
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      total += read.value.byteLength;
       if (total > options.maxBodyBytes) {
-        await response.body.cancel().catch(() => undefined);
+        await reader.cancel().catch(() => undefined);
         throw tooLarge(url, options.maxBodyBytes);
       }
-      chunks.push(chunk);
+      chunks.push(read.value);
     }
   } catch (error) {
     if (error instanceof ChronikError) throw error;
