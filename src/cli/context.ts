@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../config/load.js';
+import { describeError, isChronikError } from '../errors.js';
 import type { Config } from '../config/schema.js';
 import { openArticleIndex, type ArticleIndex } from '../index/meili-client.js';
 import { connectMeili, releaseOnExit, type MeiliConnection } from '../index/meili-server.js';
@@ -45,5 +46,19 @@ export async function openSearchContext(config: Config, io: CliIo): Promise<Sear
     uninstall();
     await meili.release();
     throw error;
+  }
+}
+
+/**
+ * Like openSearchContext, but a Meilisearch that cannot be reached or started is reported in
+ * one line and yields undefined, so a crawl can go on and keep its documents in the outbox.
+ */
+export async function openSearchContextIfAvailable(config: Config, io: CliIo): Promise<SearchContext | undefined> {
+  try {
+    return await openSearchContext(config, io);
+  } catch (error) {
+    if (!isChronikError(error) || !error.code.startsWith('MEILI_')) throw error;
+    io.stderr.write(`Meilisearch unavailable, crawling without it: ${describeError(error)}\n`);
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { describeError, isChronikError } from '../errors.js';
-import { openSearchContext, readConfig } from './context.js';
+import { openSearchContext, openSearchContextIfAvailable, readConfig } from './context.js';
+import { deliverOutbox } from './commands/index-pending.js';
 import { EXIT, type ExitStatus } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { crawlExitStatus, crawlInto, formatCrawlSummary } from './commands/crawl.js';
@@ -54,15 +55,24 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
     .option('-v, --verbose', 'log every fetch and skip')
     .action(async (options: { json?: boolean; verbose?: boolean }) => {
       const config = await readConfig(io, globals().config);
-      const context = await openSearchContext(config, io);
+      const context = await openSearchContextIfAvailable(config, io);
       try {
         const summary = await crawlInto(config, context, io, { verbose: Boolean(options.verbose) });
         if (options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         else io.stderr.write(formatCrawlSummary(summary));
         status = crawlExitStatus(summary);
       } finally {
-        await context.close();
+        await context?.close();
       }
+    });
+
+  program
+    .command('index')
+    .description('deliver documents waiting in the outbox (left by runs while Meilisearch was down)')
+    .requiredOption('--pending', 'deliver the outbox (the only mode for now)')
+    .action(async () => {
+      const config = await readConfig(io, globals().config);
+      status = await deliverOutbox(config, io);
     });
 
   program

@@ -73,5 +73,6 @@ function resolvePaths(config: Config, baseDir: string): Config {
     ...config,
     archive: { ...config.archive, dir: path.resolve(baseDir, config.archive.dir) },
     index: { ...config.index, dataDir: path.resolve(baseDir, config.index.dataDir) },
+    state: { dir: path.resolve(baseDir, config.state.dir) },
   };
 }

@@ -97,6 +97,16 @@ export const indexSchema = z
   })
   .strict();
 
+export const stateSchema = z
+  .object({
+    dir: z
+      .string()
+      .min(1)
+      .default('data/state')
+      .describe('Crawl state: the index outbox (documents waiting for Meilisearch) and crawl bookkeeping.'),
+  })
+  .strict();
+
 export const serverSchema = z
   .object({
     host: z.string().default('127.0.0.1').describe('Address the web page listens on.'),
@@ -111,6 +121,7 @@ export const configSchema = z
     crawl: crawlSchema.default(crawlSchema.parse({})),
     archive: archiveSchema.default(archiveSchema.parse({})),
     index: indexSchema.default(indexSchema.parse({})),
+    state: stateSchema.default(stateSchema.parse({})),
     server: serverSchema.default(serverSchema.parse({})),
   })
   .strict();

@@ -3,6 +3,7 @@ import type { WarcWriter } from '../archive/warc-writer.js';
 import type { Config } from '../config/schema.js';
 import { ChronikError, describeError } from '../errors.js';
 import type { ArticleIndex } from '../index/meili-client.js';
+import { deliverPending, type IndexOutbox } from '../index/outbox.js';
 import { toIndexDocument } from '../index/to-index-document.js';
 import { canonicalKey } from '../scrapers/discover/canonical-url.js';
 import { judgeArticle, scoreLink } from '../scrapers/discover/relevance.js';
@@ -35,6 +36,10 @@ export interface CrawlSummary {
   notArticles: number;
   failed: number;
   indexed: number;
+  /** Documents still waiting in the outbox because Meilisearch could not take them. */
+  waitingForIndex: number;
+  /** Why indexing stopped during the run, if it did. */
+  indexProblem?: string | undefined;
   sources: SourceOutcome[];
   failures: Array<{ url: string; message: string }>;
   durationMs: number;
@@ -43,7 +48,9 @@ export interface CrawlSummary {
 export interface CrawlDependencies {
   config: Config;
   archive: WarcWriter;
-  index: ArticleIndex;
+  /** Undefined when Meilisearch is unavailable: documents then wait in the outbox. */
+  index: ArticleIndex | undefined;
+  outbox: IndexOutbox;
   onEvent?: (event: CrawlEvent) => void;
 }
 
@@ -56,7 +63,7 @@ const HTML_TYPES = /^(text\/html|application\/xhtml\+xml)\b/i;
  * related links. Every response is archived before it is interpreted, so the archive holds
  * the evidence even for pages that are then skipped.
  */
-export async function runCrawl({ config, archive, index, onEvent = () => undefined }: CrawlDependencies): Promise<CrawlSummary> {
+export async function runCrawl({ config, archive, index, outbox, onEvent = () => undefined }: CrawlDependencies): Promise<CrawlSummary> {
   const startedAt = Date.now();
   const crawl = config.crawl;
   const policy: UrlPolicy = {
@@ -78,11 +85,12 @@ export async function runCrawl({ config, archive, index, onEvent = () => undefin
   const robotsByOrigin = new Map<string, Promise<RobotsRules>>();
   const queue = new PQueue({ concurrency: crawl.concurrency });
   const summary: CrawlSummary = {
-    fetched: 0, articles: 0, onTopic: 0, offTopic: 0, notArticles: 0, failed: 0, indexed: 0,
+    fetched: 0, articles: 0, onTopic: 0, offTopic: 0, notArticles: 0, failed: 0, indexed: 0, waitingForIndex: 0,
     sources: [], failures: [], durationMs: 0,
   };
   const sourceOutcomes = new Map<string, SourceOutcome>();
-  let pendingDocuments: IndexDocument[] = [];
+  let queuedSinceDelivery = 0;
+  let indexProblem: string | undefined = index ? undefined : 'Meilisearch is not available';
   let fetchBudget = crawl.maxPages;
 
   const fail = (url: string, message: string): void => {
@@ -91,13 +99,25 @@ export async function runCrawl({ config, archive, index, onEvent = () => undefin
     onEvent({ type: 'failed', url, message });
   };
 
-  const flushIndex = async (): Promise<void> => {
-    const batch = pendingDocuments;
-    pendingDocuments = [];
-    if (batch.length === 0) return;
-    await index.upsert(batch);
-    summary.indexed += batch.length;
-    onEvent({ type: 'indexed', count: batch.length });
+  /** Documents go to the durable outbox first; delivery failures leave them there for the next run. */
+  const queueForIndex = async (document: IndexDocument): Promise<void> => {
+    outbox.put([document]);
+    queuedSinceDelivery += 1;
+    if (queuedSinceDelivery >= INDEX_BATCH_SIZE) await deliverOutbox();
+  };
+
+  const deliverOutbox = async (): Promise<void> => {
+    queuedSinceDelivery = 0;
+    if (!index || indexProblem) return;
+    try {
+      const count = await deliverPending(outbox, (documents) => index.upsert(documents), INDEX_BATCH_SIZE);
+      summary.indexed += count;
+      if (count > 0) onEvent({ type: 'indexed', count });
+    } catch (error) {
+      // Keep crawling: what was not delivered stays in the outbox for `chronik index --pending`.
+      indexProblem = describeError(error);
+      onEvent({ type: 'failed', url: index.name, message: `indexing paused: ${indexProblem}` });
+    }
   };
 
   /** Fetches and archives one URL, retrying what the server asks to retry. */
@@ -208,8 +228,7 @@ export async function runCrawl({ config, archive, index, onEvent = () => undefin
       summary.onTopic += 1;
       enqueueLinks(entry, record.relatedLinks);
       if (isDuplicate) return;
-      pendingDocuments.push(toIndexDocument({ ...record, archive: archiveRef }));
-      if (pendingDocuments.length >= INDEX_BATCH_SIZE) await flushIndex();
+      await queueForIndex(toIndexDocument({ ...record, archive: archiveRef }));
     } catch (error) {
       const message = describeError(error);
       fail(entry.url, message);
@@ -233,7 +252,9 @@ export async function runCrawl({ config, archive, index, onEvent = () => undefin
   }
   schedule();
   await queue.onIdle();
-  await flushIndex();
+  await deliverOutbox();
+  summary.waitingForIndex = outbox.pendingCount;
+  summary.indexProblem = indexProblem;
 
   summary.sources = config.sources.map(
     (source) => sourceOutcomes.get(source.url) ?? { url: source.url, ok: false, message: `${source.url}: not fetched (page budget spent)` },

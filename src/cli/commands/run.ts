@@ -1,5 +1,5 @@
 import type { Config } from '../../config/schema.js';
-import { openSearchContext } from '../context.js';
+import { openSearchContextIfAvailable } from '../context.js';
 import { EXIT, type ExitStatus } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { crawlExitStatus, crawlInto, formatCrawlSummary } from './crawl.js';
@@ -14,17 +14,17 @@ export interface RunOptions {
 
 /** The main job: crawl the sources, archive, index, print the timeline, then serve it. */
 export async function runMainJob(config: Config, io: CliIo, options: RunOptions): Promise<ExitStatus> {
-  const context = await openSearchContext(config, io);
+  const context = await openSearchContextIfAvailable(config, io);
   try {
     const summary = await crawlInto(config, context, io, { verbose: options.verbose });
     io.stderr.write(formatCrawlSummary(summary));
     const status = crawlExitStatus(summary);
-    if (status === EXIT.failed) return status;
+    if (status === EXIT.failed || !context) return status;
     io.stdout.write(`\nTimeline of "${config.topic.name}":\n\n`);
     await printTimeline(context.index, { text: '', group: 'month', limit: 1000 }, io, false);
     if (options.serve) await serveTimeline(context.index, io, config.server.host, options.port ?? config.server.port);
     return status;
   } finally {
-    await context.close();
+    await context?.close();
   }
 }

@@ -1,5 +1,5 @@
 import type { ArticleRecord, ExtractOutcome } from '../../pipeline/types.js';
-import { choosePublished, timeElementCandidates, urlDateCandidate, visibleTextCandidate } from './dates/choose-dates.js';
+import { choosePublished, microdataCandidate, scriptJsonCandidate, timeElementCandidates, urlDateCandidate, visibleTextCandidate } from './dates/choose-dates.js';
 import { parseIsoDate } from './dates/parse-date.js';
 import { decodeHtml } from './encoding.js';
 import { extractBody } from './generic/body.js';
@@ -28,6 +28,23 @@ const MIN_BODY_CHARS = 250;
  * Never throws on bad HTML: what cannot be read is absent from the record.
  */
 export function extractArticle(input: ExtractInput): ExtractOutcome {
+  const record = extractRecord(input);
+  const bodyChars = record?.paragraphs.reduce((sum, paragraph) => sum + paragraph.length, 0) ?? 0;
+  if (!record || bodyChars < MIN_BODY_CHARS) {
+    return {
+      kind: 'not-an-article',
+      url: input.url,
+      reason: !record ? 'no headline found' : `only ${bodyChars} characters of body text`,
+    };
+  }
+  return { kind: 'article', record };
+}
+
+/**
+ * Everything the page says, without judging whether it is an article (for `chronik extract` and
+ * evaluation). Undefined only when the page has no headline at all.
+ */
+export function extractRecord(input: ExtractInput): ArticleRecord | undefined {
   const { text } = decodeHtml(input.body, input.headers['content-type']);
   const $ = parseHtml(text);
   const jsonLd = readJsonLdArticle($);
@@ -35,21 +52,16 @@ export function extractArticle(input: ExtractInput): ExtractOutcome {
   const canonicalHref = $('link[rel="canonical"]').attr('href');
   const canonicalUrl = safeUrl(canonicalHref, input.url) ?? input.url;
   const { headline, kicker } = extractHeadline($, [jsonLd?.headline, readMeta($, ['og:title', 'twitter:title']), $('title').text()]);
+  if (!headline) return undefined;
   const body = extractBody($);
-  const bodyChars = body.paragraphs.reduce((sum, paragraph) => sum + paragraph.length, 0);
-  if (!headline || bodyChars < MIN_BODY_CHARS) {
-    return {
-      kind: 'not-an-article',
-      url: input.url,
-      reason: !headline ? 'no headline found' : `only ${bodyChars} characters of body text`,
-    };
-  }
 
   const published = choosePublished([
     fromIso(jsonLd?.datePublished, 'json-ld'),
     fromIso(readMeta($, PUBLISHED_META), 'meta'),
+    microdataCandidate($),
     ...timeElementCandidates($),
-    visibleTextCandidate($),
+    scriptJsonCandidate(text),
+    visibleTextCandidate($, input.fetchedAt),
     urlDateCandidate(canonicalUrl) ?? urlDateCandidate(input.url),
   ]);
   const modified = choosePublished([fromIso(jsonLd?.dateModified, 'json-ld'), fromIso(readMeta($, MODIFIED_META), 'meta')]);
@@ -72,7 +84,7 @@ export function extractArticle(input: ExtractInput): ExtractOutcome {
     language: cleanText($('html').attr('lang')) || jsonLd?.inLanguage || undefined,
     fetchedAt: input.fetchedAt,
   };
-  return { kind: 'article', record };
+  return record;
 }
 
 function fromIso(value: string | undefined, source: 'json-ld' | 'meta') {

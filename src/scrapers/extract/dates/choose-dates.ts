@@ -1,12 +1,13 @@
 import type { FieldSource, Sourced } from '../../../pipeline/types.js';
+import type { AnyNode, Element } from 'domhandler';
 import { cleanText, type CheerioAPI } from '../html.js';
+import { parseTextDate } from './text-dates.js';
 import { parseGermanDate, parseIsoDate, type ParsedDate } from './parse-date.js';
 
 export interface DateCandidate extends ParsedDate {
   source: FieldSource;
 }
 
-const DATE_CLASS = /date|datum|time|zeit|publish|byline|meta/i;
 const UPDATE_WORDS = /aktualisiert|update|geändert|zuletzt/i;
 
 /** Publication-date candidates from <time> elements, original publication first. */
@@ -31,18 +32,87 @@ export function timeElementCandidates($: CheerioAPI): DateCandidate[] {
     .map(({ iso, hasTime, source }) => ({ iso, hasTime, source }));
 }
 
-/** A German date printed near the headline ("09.12.2021, 14:35 Uhr"). */
-export function visibleTextCandidate($: CheerioAPI): DateCandidate | undefined {
+/**
+ * A date printed near the headline ("09.12.2021, 14:35 Uhr", "March 18, 2020", "vor 2 Stunden").
+ * Short text snippets are read in document order: the first date within the 60 snippets after the
+ * <h1>, else one within 15 snippets before it, else a labelled one ("Datum:", "Veröffentlicht")
+ * anywhere. Snippets that speak of an update are skipped.
+ */
+export function visibleTextCandidate($: CheerioAPI, fetchedAt?: string): DateCandidate | undefined {
+  const snippets: string[] = [];
+  let h1Index = -1;
+  const walk = (node: AnyNode): void => {
+    if (node.type === 'text') {
+      const text = cleanText((node as unknown as { data: string }).data);
+      if (text) snippets.push(text);
+      return;
+    }
+    if (node.type !== 'tag' && node.type !== 'root') return;
+    const element = node as Element;
+    if (node.type === 'tag' && SKIP_TAGS.has(element.name)) return;
+    if (element.name === 'h1' && h1Index < 0) h1Index = snippets.length;
+    for (const child of element.children) walk(child);
+  };
+  walk($.root().get(0)!);
+  const at = (index: number): DateCandidate | undefined => {
+    const text = `${snippets[index - 1]?.length ?? 99 < 30 ? snippets[index - 1] : ''} ${snippets[index]} ${snippets[index + 1] ?? ''}`;
+    if (snippets[index]!.length > 160 || UPDATE_WORDS.test(`${snippets[index - 1] ?? ''} ${snippets[index]}`)) return undefined;
+    const parsed = parseTextDate(snippets[index]!.length < 12 ? text : snippets[index]!, fetchedAt);
+    return parsed ? { ...parsed, source: 'text' } : undefined;
+  };
+  if (h1Index >= 0) {
+    for (let i = h1Index; i < Math.min(snippets.length, h1Index + 60); i++) {
+      const found = at(i);
+      if (found) return found;
+    }
+    for (let i = h1Index - 1; i >= Math.max(0, h1Index - 15); i--) {
+      const found = at(i);
+      if (found) return found;
+    }
+  }
+  const classed = classedDate($, fetchedAt);
+  if (classed) return classed;
+  for (let i = 0; i < snippets.length; i++) {
+    if (!DATE_LABEL.test(snippets[i]!) && !DATE_LABEL.test(snippets[i - 1] ?? '')) continue;
+    const found = at(i);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const DATE_CLASS = /date|datum|time|zeit|publish|byline|meta/i;
+
+/** A short element whose class says it holds a date ("date", "datum", "byline", "meta"). */
+function classedDate($: CheerioAPI, fetchedAt?: string): DateCandidate | undefined {
   const scope = $('article').length ? $('article') : $('main').length ? $('main') : $('body');
-  for (const element of scope.find('*').toArray()) {
-    const node = $(element);
-    if (node.children().length > 2 || !DATE_CLASS.test(node.attr('class') ?? '')) continue;
-    const text = cleanText(node.text());
-    if (text.length > 80 || UPDATE_WORDS.test(text)) continue;
-    const parsed = parseGermanDate(text);
+  for (const element of scope.find('[class]').toArray()) {
+    if (!DATE_CLASS.test(element.attribs.class ?? '') || element.children.length > 6) continue;
+    const text = cleanText($(element).text());
+    if (text.length > 100 || UPDATE_WORDS.test(text)) continue;
+    const parsed = parseTextDate(text, fetchedAt);
     if (parsed) return { ...parsed, source: 'text' };
   }
   return undefined;
+}
+
+const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'template', 'head', 'nav', 'footer', 'select', 'option', 'button']);
+const DATE_LABEL = /^(Datum|Veröffentlicht|Publiziert|Erschienen|Erstellt|Published|Posted|Date)\b/i;
+
+/** Microdata: any element with itemprop="datePublished" (content or datetime attribute). */
+export function microdataCandidate($: CheerioAPI): DateCandidate | undefined {
+  for (const element of $('[itemprop="datePublished"], [itemprop="dateCreated"]').toArray()) {
+    const raw = $(element).attr('content') ?? $(element).attr('datetime');
+    const parsed = raw ? parseIsoDate(raw) : parseTextDate(cleanText($(element).text()));
+    if (parsed) return { ...parsed, source: 'markup' };
+  }
+  return undefined;
+}
+
+/** "datePublished": "…" in inline scripts (page state, broken JSON-LD) that JSON.parse could not read. */
+export function scriptJsonCandidate(html: string): DateCandidate | undefined {
+  const match = /["']?(?:datePublished|date_published|publishedAt|published_at|publishDate|firstPublished|pubDate)["']?\s*:\s*["'](\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)["']/.exec(html);
+  const parsed = match ? parseIsoDate(match[1]!) : undefined;
+  return parsed ? { ...parsed, source: 'markup' } : undefined;
 }
 
 /** "/2021/12/09/" or "-2021-12-09" in the URL path. */
@@ -53,8 +123,8 @@ export function urlDateCandidate(url: string): DateCandidate | undefined {
 
 /**
  * The documented rule for `published` (original publication, not the last update):
- * candidates are ranked JSON-LD datePublished > meta published tags > <time> (marked
- * datePublished first, update stamps dropped) > visible text > URL. The best-ranked candidate
+ * candidates are ranked JSON-LD datePublished > meta published tags > microdata > <time> (marked
+ * datePublished first, update stamps dropped) > dates in inline script data > visible text > URL. The best-ranked candidate
  * wins; if it has no time of day, a lower-ranked candidate for the same day lends its time.
  */
 export function choosePublished(candidates: Array<DateCandidate | undefined>): Sourced<string> | undefined {

@@ -1,85 +1,113 @@
 import type { Element } from 'domhandler';
 import { cleanText, type CheerioAPI } from '../html.js';
+import { isBoilerplate, LEAD_CLASS } from './boilerplate.js';
+import { collectBlocks, type Block } from './blocks.js';
+import { findContentRoot } from './content-root.js';
+import { classAndId, descendants, linkDensity, rawText } from './dom.js';
 
 export interface BodyParts {
   paragraphs: string[];
+  /** Indexes into `paragraphs` of subheads (h2–h6). */
+  subheads: number[];
   lead?: string | undefined;
   copyright?: string | undefined;
 }
 
-/** Regions that never hold article text. */
-const BOILERPLATE = 'aside, nav, header, footer, form, figure, figcaption, script, style, noscript, template, iframe, button, [role="navigation"], [role="complementary"], [aria-hidden="true"], .related, .teaser, .comments, .advertisement, .ad, .share, .social, .newsletter, .breadcrumb';
-const BLOCKS = 'p, h2, h3, h4, li, blockquote';
-const COPYRIGHT = /^©|^\(c\)\s|copyright\s/i;
+const COPYRIGHT = /^(©|\(c\)\s|copyright\s)/i;
+const CREDIT_LINE = /^(Foto|Fotos|Bild|Bilder|Quelle|Titelbild|Grafik|Image|Photo|Credit)s?\s?:\s/i;
 
 /**
- * Main-content heuristic: the element whose own paragraphs hold the most text (link text
- * discounted) is the body; its paragraphs and subheads are read in order, skipping boilerplate.
+ * Body = an element the page declares (itemprop=articleBody) or else the main-content heuristic
+ * (content-root.ts), read as blocks (blocks.ts). A lead/standfirst outside the chosen element but
+ * after the headline is put first. Copyright lines are taken out of the text into `copyright`.
  */
 export function extractBody($: CheerioAPI): BodyParts {
-  const container = findBodyContainer($);
-  if (!container) return { paragraphs: [] };
+  const root = $.root().get(0)!;
+  const declared = $('[itemprop="articleBody"]').toArray().filter((element) => cleanText(rawText(element, isBoilerplate)).length > 200);
+  const found = declared.length === 1
+    ? { nodes: declared, skip: isBoilerplate }
+    : findContentRoot(root);
+  if (!found) return { paragraphs: [], subheads: [], copyright: findCopyrightAnywhere($) };
+
+  const blocks = collectBlocks(found.nodes, found.skip);
+  const leadBlock = findLeadBefore(root, found.nodes, found.skip);
+  if (leadBlock) blocks.unshift(leadBlock);
+
   const paragraphs: string[] = [];
+  const subheads: number[] = [];
   let lead: string | undefined;
   let copyright: string | undefined;
-  for (const element of $(container).find(BLOCKS).toArray()) {
-    const block = $(element);
-    if (block.closest(BOILERPLATE).length && !$(container).is(block.closest(BOILERPLATE))) continue;
-    if (element.tagName === 'li' && block.closest('article, [itemprop="articleBody"]').length === 0) continue;
-    if (block.parents(BLOCKS).length) continue; // text counted with its outer block
-    const text = cleanText(block.text());
-    if (!text) continue;
-    if (COPYRIGHT.test(text) && text.length < 120) {
+  for (const block of blocks) {
+    const text = block.text;
+    if (COPYRIGHT.test(text) && text.length < 160) {
       copyright ??= text;
       continue;
     }
-    if (linkDensity($, element, text) > 0.6) continue;
-    if (/^(Foto|Bild|Quelle):\s/i.test(text) && text.length < 150) continue;
-    if (lead === undefined && /\blead\b|\bintro|teaser-text|standfirst|summary/i.test(block.attr('class') ?? '')) lead = text;
+    if (CREDIT_LINE.test(text) && text.length < 150) continue;
+    if (text.length < 200 && linkDensity(block.element, found.skip) > 0.6 && block.tag !== 'tr') continue;
+    if (paragraphs[paragraphs.length - 1] === text) continue;
+    if (lead === undefined && (block === leadBlock || LEAD_CLASS.test(classAndId(block.element)))) lead = text;
+    if (/^h[2-6]$/.test(block.tag)) subheads.push(paragraphs.length);
     paragraphs.push(text);
   }
-  return { paragraphs, lead: lead ?? paragraphs[0], copyright: copyright ?? findCopyrightAnywhere($) };
+  // Trailing subheads and one-word lines ("Teilen", "Mehr zum Thema") end no article.
+  while (paragraphs.length && (subheads.includes(paragraphs.length - 1) || paragraphs[paragraphs.length - 1]!.length < 15)) {
+    const last = paragraphs.length - 1;
+    if (subheads.includes(last)) subheads.splice(subheads.indexOf(last), 1);
+    paragraphs.pop();
+  }
+  return {
+    paragraphs,
+    subheads,
+    lead: lead ?? firstProse(paragraphs, subheads),
+    copyright: copyright ?? findCopyrightAnywhere($),
+  };
 }
 
-function findBodyContainer($: CheerioAPI): Element | undefined {
-  const declared = $('[itemprop="articleBody"]').first();
-  if (declared.length && cleanText(declared.text()).length > 200) return declared.get(0) as Element;
-  const scores = new Map<Element, number>();
-  for (const element of $('p').toArray()) {
-    const paragraph = $(element);
-    if (paragraph.closest(BOILERPLATE).length) continue;
-    const text = cleanText(paragraph.text());
-    if (text.length < 25) continue;
-    const parent = element.parent as Element | null;
-    if (!parent || parent.type !== 'tag') continue;
-    const weight = text.length * (1 - linkDensity($, element, text));
-    scores.set(parent, (scores.get(parent) ?? 0) + weight);
-    const grandparent = parent.parent as Element | null;
-    if (grandparent && grandparent.type === 'tag') scores.set(grandparent, (scores.get(grandparent) ?? 0) + weight / 2);
-  }
-  let best: Element | undefined;
-  let bestScore = 0;
-  for (const [element, score] of scores) {
-    if (score > bestScore) {
-      best = element;
-      bestScore = score;
+/**
+ * A lead ("lead", "intro", "standfirst", …) that sits after the page's <h1> and before the chosen
+ * body elements, outside them: many layouts put it in the article header.
+ */
+function findLeadBefore(root: ReturnType<CheerioAPI['root']>[number], nodes: Element[], skip: (element: Element) => boolean): Block | undefined {
+  const all = descendants(root);
+  const first = nodes[0];
+  if (!first) return undefined;
+  const bodyStart = all.indexOf(first);
+  let h1Index = -1;
+  for (let i = bodyStart - 1; i >= 0; i--) {
+    if (all[i]!.name === 'h1') {
+      h1Index = i;
+      break;
     }
   }
-  // Prefer the enclosing <article> when the best block sits inside it: lead and subheads live there too.
-  const article = best ? $(best).closest('article') : undefined;
-  return article?.length ? (article.get(0) as Element) : best;
+  if (h1Index < 0 || bodyStart - h1Index > 200) return undefined;
+  for (let i = h1Index + 1; i < bodyStart; i++) {
+    const element = all[i]!;
+    if (!LEAD_CLASS.test(classAndId(element)) || element.attribs.itemprop === 'headline') continue;
+    if (element.name === 'meta' || nodes.some((node) => isInside(element, node))) continue;
+    if (nodes.some((node) => isInside(node, element))) return undefined;
+    const text = cleanText(rawText(element, skip));
+    if (text.length >= 40 && text.length <= 1200 && linkDensity(element, skip) < 0.3) return { text, tag: 'p', element };
+  }
+  return undefined;
 }
 
-function linkDensity($: CheerioAPI, element: Element, text: string): number {
-  if (!text) return 0;
-  const linkText = cleanText($(element).find('a').text());
-  return linkText.length / text.length;
+function isInside(element: Element, container: Element): boolean {
+  for (let current: Element | null = element; current; current = current.parent as Element | null) {
+    if (current === container) return true;
+  }
+  return false;
+}
+
+function firstProse(paragraphs: string[], subheads: number[]): string | undefined {
+  return paragraphs.find((paragraph, index) => !subheads.includes(index) && paragraph.length >= 40) ?? paragraphs[0];
 }
 
 function findCopyrightAnywhere($: CheerioAPI): string | undefined {
   for (const element of $('p, div, span, small').toArray()) {
+    if ($(element).children().length > 0) continue;
     const text = cleanText($(element).text());
-    if (text.length < 80 && /^©\s?\S/.test(text) && $(element).children().length === 0) return text;
+    if (text.length < 80 && /^©\s?\S/.test(text)) return text;
   }
   return undefined;
 }

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { IndexDocument } from '../pipeline/types.js';
+
+/**
+ * Durable queue of documents waiting for Meilisearch. A document is written here (one SQLite
+ * transaction) before delivery and removed only after Meilisearch confirmed it, so a dead
+ * server or a killed process loses nothing. Delivery is an upsert by id, so delivering a
+ * document twice after a crash still yields one document in the index.
+ */
+export class IndexOutbox {
+  readonly #db: Database.Database;
+  readonly #put: Database.Statement<[string, string]>;
+  readonly #take: Database.Statement<[number], { id: string; seq: number; doc: string }>;
+  readonly #acknowledge: Database.Statement<[string, number]>;
+  readonly #count: Database.Statement<[], { n: number }>;
+
+  constructor(file: string) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(`CREATE TABLE IF NOT EXISTS outbox (
+      id TEXT PRIMARY KEY,
+      seq INTEGER NOT NULL,
+      doc TEXT NOT NULL
+    )`);
+    // seq orders delivery and tells a re-queued newer version apart from the one delivered.
+    this.#put = this.#db.prepare(`INSERT INTO outbox (id, seq, doc)
+      VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?)
+      ON CONFLICT(id) DO UPDATE SET seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), doc = excluded.doc`);
+    this.#take = this.#db.prepare('SELECT id, seq, doc FROM outbox ORDER BY seq LIMIT ?');
+    this.#acknowledge = this.#db.prepare('DELETE FROM outbox WHERE id = ? AND seq = ?');
+    this.#count = this.#db.prepare('SELECT COUNT(*) AS n FROM outbox');
+  }
+
+  /** Queues documents; a newer version of a queued id replaces the older one. */
+  put(documents: readonly IndexDocument[]): void {
+    this.#db.transaction(() => {
+      for (const document of documents) this.#put.run(document.id, JSON.stringify(document));
+    })();
+  }
+
+  /** The oldest waiting documents, with the version marks `acknowledge` needs. */
+  peek(limit: number): Array<{ document: IndexDocument; seq: number }> {
+    return this.#take.all(limit).map((row) => ({ document: JSON.parse(row.doc) as IndexDocument, seq: row.seq }));
+  }
+
+  /** Removes delivered versions; a version queued after the peek stays. */
+  acknowledge(delivered: ReadonlyArray<{ document: IndexDocument; seq: number }>): void {
+    this.#db.transaction(() => {
+      for (const { document, seq } of delivered) this.#acknowledge.run(document.id, seq);
+    })();
+  }
+
+  get pendingCount(): number {
+    return this.#count.get()!.n;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+export function outboxFile(stateDir: string): string {
+  return path.join(stateDir, 'index-outbox.sqlite');
+}
+
+/**
+ * Delivers everything waiting, in batches, until the outbox is empty or delivery fails.
+ * Returns how many were delivered; a failure is thrown after the successful batches were
+ * acknowledged.
+ */
+export async function deliverPending(
+  outbox: IndexOutbox,
+  upsert: (documents: IndexDocument[]) => Promise<void>,
+  batchSize = 500,
+): Promise<number> {
+  let delivered = 0;
+  for (let batch = outbox.peek(batchSize); batch.length > 0; batch = outbox.peek(batchSize)) {
+    await upsert(batch.map((entry) => entry.document));
+    outbox.acknowledge(batch);
+    delivered += batch.length;
+  }
+  return delivered;
+}
