@@ -2,10 +2,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { describeError, isChronikError } from '../errors.js';
 import { openSearchContext, openSearchContextIfAvailable, readConfig } from './context.js';
 import { deliverOutbox } from './commands/index-pending.js';
+import { cdxCommand, reindexCommand, verifyCommand } from './commands/archive.js';
 import { EXIT, type ExitStatus } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { crawlExitStatus, crawlInto, formatCrawlSummary } from './commands/crawl.js';
 import { runDemo } from './commands/demo.js';
+import { runExtract, type ExtractFlags } from './commands/extract.js';
 import { runMainJob } from './commands/run.js';
 import { printTimeline, queryFromFlags, type SearchFlags } from './commands/search.js';
 import { serveTimeline } from './commands/serve.js';
@@ -76,6 +78,29 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
     });
 
   program
+    .command('reindex')
+    .description('rebuild the index from the WARC archive alone, without the network')
+    .action(async () => {
+      status = await reindexCommand(await readConfig(io, globals().config), io);
+    });
+
+  const archive = program.command('archive').description('work with the WARC archive');
+  archive
+    .command('verify')
+    .description("check every record's payload digest; report corrupt or truncated files and go on")
+    .option('--json', 'print the verdicts as JSON')
+    .action(async (options: { json?: boolean }) => {
+      status = await verifyCommand(await readConfig(io, globals().config), io, Boolean(options.json));
+    });
+  archive
+    .command('cdx')
+    .description('write a CDXJ index of the collection for replay tools')
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action(async (options: { out?: string }) => {
+      status = await cdxCommand(await readConfig(io, globals().config), io, options.out);
+    });
+
+  program
     .command('search')
     .description('print the timeline of articles matching a query, in date order')
     .argument('[query]', 'words to search for (empty: everything)', '')
@@ -95,6 +120,16 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
       } finally {
         await context.close();
       }
+    });
+
+  program
+    .command('extract')
+    .description('print the record the extractor makes of one saved page or URL (for debugging a new site)')
+    .argument('<file-or-url>', 'an HTML file or an http(s) URL')
+    .option('--url <url>', 'the address the file was served from')
+    .option('--json', 'print the record as JSON')
+    .action(async (target: string, flags: ExtractFlags) => {
+      status = await runExtract(target, flags, io);
     });
 
   program

@@ -18,6 +18,10 @@ export interface ArticleIndex {
   search(query: string, params: SearchParams): Promise<SearchResponse<IndexDocument>>;
   documentCount(): Promise<number>;
   getDocument(id: string): Promise<IndexDocument | undefined>;
+  /** Every document, in pages (for exports, comparisons and rebuilds). */
+  allDocuments(): Promise<IndexDocument[]>;
+  /** Removes every document and waits until that is done; settings stay. */
+  deleteAllDocuments(): Promise<void>;
 }
 
 const TASK_TIMEOUT_MS = 120_000;
@@ -56,6 +60,21 @@ export function openArticleIndex(target: MeiliTarget, name: string): ArticleInde
     },
     async documentCount() {
       return call(target, async () => (await index.getStats()).numberOfDocuments);
+    },
+    async allDocuments() {
+      return call(target, async () => {
+        const documents: IndexDocument[] = [];
+        for (let offset = 0; ; offset += 1000) {
+          const page = await index.getDocuments({ offset, limit: 1000 });
+          documents.push(...(page.results as IndexDocument[]));
+          if (page.results.length < 1000) return documents;
+        }
+      });
+    },
+    async deleteAllDocuments() {
+      await call(target, async () => {
+        await checkTask(await index.deleteAllDocuments().waitTask());
+      });
     },
     async getDocument(id) {
       return call(target, () =>

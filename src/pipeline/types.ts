@@ -107,6 +107,14 @@ export interface ArticleRecord {
   language?: string | undefined;
   fetchedAt: string;
   archive?: ArchiveRef | undefined;
+  /** Indexes into `paragraphs` of the subheads. */
+  subheads?: number[] | undefined;
+  /** Authors as the page names them (JSON-LD author, meta author). */
+  authors?: string[] | undefined;
+  /** Keywords/tags the page declares. */
+  tags?: string[] | undefined;
+  /** The site profile that overrode generic fields, by its file name. */
+  profile?: string | undefined;
 }
 
 /** Outcome of extraction: an article, or a clear reason why not. */

@@ -83,8 +83,20 @@ export function extractRecord(input: ExtractInput): ArticleRecord | undefined {
     relatedLinks: extractRelatedLinks($, input.url),
     language: cleanText($('html').attr('lang')) || jsonLd?.inLanguage || undefined,
     fetchedAt: input.fetchedAt,
+    subheads: body.subheads.length ? body.subheads : undefined,
+    authors: nonEmpty(jsonLd?.authors.length ? jsonLd.authors : splitList(readMeta($, ['author', 'article:author', 'dc.creator', 'byl']))),
+    tags: nonEmpty(jsonLd?.keywords.length ? jsonLd.keywords : splitList(readMeta($, ['keywords', 'news_keywords', 'article:tag']))),
   };
   return record;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(/[,;]/).map((part) => cleanText(part)).filter((part) => part && !/^https?:/.test(part));
+}
+
+function nonEmpty(values: string[]): string[] | undefined {
+  const unique = [...new Set(values.map((value) => cleanText(value)).filter(Boolean))];
+  return unique.length ? unique : undefined;
 }
 
 function fromIso(value: string | undefined, source: 'json-ld' | 'meta') {
