@@ -6,7 +6,7 @@ export const SEARCHABLE_ATTRIBUTES = ['headline', 'kicker', 'lead', 'body', 'ima
 
 export const DESIRED_SETTINGS = {
   searchableAttributes: [...SEARCHABLE_ATTRIBUTES],
-  filterableAttributes: ['publishedAt', 'day', 'week', 'month', 'site', 'place', 'agency'],
+  filterableAttributes: ['publishedAt', 'day', 'week', 'month', 'site', 'storyId', 'place', 'agency'],
   sortableAttributes: ['publishedAt'],
   // Sort first: a query with a date sort must come back in date order, not relevance order
   // with the date only breaking ties (Meilisearch's default). Without a sort it has no effect.

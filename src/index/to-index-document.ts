@@ -13,8 +13,10 @@ export function documentId(canonicalUrl: string): string {
 export function toIndexDocument(record: ArticleRecord): IndexDocument {
   const publishedMs = record.published ? isoToEpochMs(record.published.value) : undefined;
   const buckets = publishedMs === undefined || Number.isNaN(publishedMs) ? undefined : berlinBuckets(publishedMs);
+  const id = documentId(record.canonicalUrl);
   return {
-    id: documentId(record.canonicalUrl),
+    id,
+    storyId: id,
     url: record.url,
     canonicalUrl: record.canonicalUrl,
     site: record.site,

@@ -125,6 +125,11 @@ export type ExtractOutcome =
 /** The flat document stored in Meilisearch. Field names are the index's attribute names. */
 export interface IndexDocument {
   id: string;
+  /**
+   * Story this copy belongs to: syndicated copies of one agency text share it. It is the id
+   * of the story's earliest-published copy (its own id until a copy is found).
+   */
+  storyId: string;
   url: string;
   canonicalUrl: string;
   site: string;
