@@ -2,7 +2,8 @@
  * The settings the article index must have. `settingsDifference` lets the client send only
  * what differs, so applying them on every run is cheap and never triggers a needless reindex.
  */
-export const SEARCHABLE_ATTRIBUTES = ['headline', 'kicker', 'lead', 'body', 'imageCaptions', 'dateline'] as const;
+// searchTerms last: a match in the article's own words ranks above one found only through a compound part.
+export const SEARCHABLE_ATTRIBUTES = ['headline', 'kicker', 'lead', 'body', 'imageCaptions', 'dateline', 'searchTerms'] as const;
 
 export const DESIRED_SETTINGS = {
   searchableAttributes: [...SEARCHABLE_ATTRIBUTES],

@@ -3,6 +3,7 @@ import { canonicalKey } from '../scrapers/discover/canonical-url.js';
 import { berlinBuckets } from '../scrapers/extract/dates/berlin-time.js';
 import { isoToEpochMs } from '../scrapers/extract/dates/parse-date.js';
 import type { ArticleRecord, IndexDocument } from '../pipeline/types.js';
+import { germanSearchTerms } from './german-terms.js';
 
 /** Meilisearch ids allow only [A-Za-z0-9_-]: a hash of the canonical URL, stable across runs. */
 export function documentId(canonicalUrl: string): string {
@@ -14,6 +15,7 @@ export function toIndexDocument(record: ArticleRecord): IndexDocument {
   const publishedMs = record.published ? isoToEpochMs(record.published.value) : undefined;
   const buckets = publishedMs === undefined || Number.isNaN(publishedMs) ? undefined : berlinBuckets(publishedMs);
   const id = documentId(record.canonicalUrl);
+  const imageCaptions = record.images.map((image) => image.caption).filter((caption): caption is string => Boolean(caption));
   return {
     id,
     storyId: id,
@@ -33,8 +35,9 @@ export function toIndexDocument(record: ArticleRecord): IndexDocument {
     day: buckets?.day ?? null,
     week: buckets?.week ?? null,
     month: buckets?.month ?? null,
-    imageCaptions: record.images.map((image) => image.caption).filter((caption): caption is string => Boolean(caption)),
+    imageCaptions,
     imageCredits: record.images.map((image) => image.credit).filter((credit): credit is string => Boolean(credit)),
+    searchTerms: germanSearchTerms([record.kicker?.value, record.headline.value, ...record.paragraphs, ...imageCaptions]),
     fetchedAt: record.fetchedAt,
     warcFile: record.archive?.warcFile ?? null,
     warcOffset: record.archive?.offset ?? null,

@@ -15,8 +15,21 @@ export interface DiscoveredLink {
   category?: string | undefined;
 }
 
-/** Why a URL entered the frontier. */
-export type DiscoveryReason = 'seed' | 'related-link' | 'redirect';
+/**
+ * Why a URL entered the frontier: a configured source (seed article, topic page, site search,
+ * feed, sitemap), a robots.txt Sitemap line, or a link found on a fetched page.
+ */
+export type DiscoveryReason =
+  | 'seed'
+  | 'topic-page'
+  | 'search'
+  | 'feed'
+  | 'sitemap'
+  | 'robots-sitemap'
+  | 'related-link'
+  | 'hub-link'
+  | 'feed-item'
+  | 'redirect';
 
 export interface FrontierEntry {
   url: string;
@@ -28,6 +41,8 @@ export interface FrontierEntry {
   reason: DiscoveryReason;
   /** Relevance score of the link before fetching; higher is fetched first. */
   linkScore: number;
+  /** Hub pages (topic, search, pagination) passed since the last on-topic article or source. */
+  hubDepth?: number | undefined;
 }
 
 /** One HTTP exchange as received, redirects already followed. */
@@ -151,6 +166,8 @@ export interface IndexDocument {
   month: string | null;
   imageCaptions: string[];
   imageCredits: string[];
+  /** Compound parts and transliterations for German queries (see german-terms.ts). */
+  searchTerms: string;
   fetchedAt: string;
   warcFile: string | null;
   warcOffset: number | null;

@@ -1,0 +1,83 @@
+/**
+ * Extra search terms for German as researchers type it, built at indexing time into one
+ * searchable field:
+ * - transliterations: "Führerschein" is also "fuehrerschein", "Straße" also "strasse";
+ * - compound parts: "Cyberangriff" also "angriff" (and "cyber"), "Bürgerbüro" also "büro",
+ *   "Zulassungsstelle" also "zulassung" and "stelle".
+ *
+ * Why not Meilisearch's `deu` locale: it cuts words it does not know into fragments, so "Riff"
+ * then finds "Cyberangriff". Splitting only at known heads (and known left parts) keeps
+ * recall for real compounds without that junk. The head list is written for news about public
+ * administration and IT incidents; adding a word is safe, since a head must leave a left part of
+ * at least three letters.
+ */
+const COMPOUND_HEADS = [
+  'angriff', 'angriffe', 'attacke', 'attacken', 'software', 'trojaner', 'erpressung', 'erpresser',
+  'büro', 'büros', 'amt', 'ämter', 'stelle', 'stellen', 'behörde', 'behörden', 'verwaltung', 'verwaltungen',
+  'dienstleister', 'dienst', 'dienste', 'service', 'system', 'systeme', 'server', 'netz', 'netzwerk',
+  'rechner', 'computer', 'daten', 'sicherheit', 'schutz', 'schaden', 'schäden', 'kosten', 'betrieb',
+  'ausfall', 'störung', 'zulassung', 'zulassungen', 'schein', 'scheine', 'steuer', 'steuern', 'gebühr',
+  'gebühren', 'bescheid', 'bescheide', 'antrag', 'anträge', 'termin', 'termine', 'kasse', 'haushalt',
+  'versicherung', 'polizei', 'ermittlung', 'ermittlungen', 'ermittler', 'staatsanwaltschaft', 'gericht',
+  'ministerium', 'minister', 'ausschuss', 'debatte', 'gesetz', 'stadt', 'kreis', 'landkreis', 'gemeinde',
+  'gemeinden', 'kommune', 'kommunen', 'bürger', 'mitarbeiter', 'beschäftigte', 'personal', 'leitung',
+  'straße', 'straßen', 'verkehr', 'bußgeld', 'bußgelder', 'verfahren', 'sünder', 'kennzeichen',
+  'fahrzeug', 'fahrzeuge', 'wagen', 'haus', 'hauses', 'zentrum', 'center', 'wesen', 'lage', 'bericht',
+  'konzept', 'plan', 'pläne', 'programm', 'woche', 'wochen', 'monat', 'monate', 'jahr', 'jahre',
+];
+
+/** Left parts that are words by themselves although they are not heads ("Cyber-", "Hacker-"). */
+const KNOWN_LEFT_PARTS = new Set(['cyber', 'hacker', 'online', 'internet', 'it', 'kfz', 'pkw', 'lkw', 'e', 'notfall', 'not']);
+
+/** Linking elements ("Fugen") dropped from a left part: Zulassung-s-stelle, Bürger-büro. */
+const LINKING_S = /(ung|heit|keit|ion|tät|schaft|ing|tum|ling)s$/;
+
+const HEADS_LONGEST_FIRST = [...new Set(COMPOUND_HEADS)].sort((a, b) => b.length - a.length);
+const WORD = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
+const MIN_LEFT_LETTERS = 3;
+
+/** Pure: text → the extra terms (lower case, unique, in first-seen order), joined by spaces. */
+export function germanSearchTerms(texts: Array<string | null | undefined>): string {
+  const terms = new Set<string>();
+  for (const text of texts) {
+    for (const match of (text ?? '').matchAll(WORD)) {
+      const word = match[0].toLowerCase();
+      // Meilisearch splits at hyphens itself; each part is looked at on its own.
+      for (const part of word.split('-')) addTermsOf(part, terms);
+    }
+  }
+  return [...terms].join(' ');
+}
+
+function addTermsOf(word: string, terms: Set<string>): void {
+  if (word.length < 3) return;
+  const transliterated = transliterate(word);
+  if (transliterated !== word) terms.add(transliterated);
+  for (const part of compoundParts(word)) {
+    terms.add(part);
+    const partTransliterated = transliterate(part);
+    if (partTransliterated !== part) terms.add(partTransliterated);
+  }
+}
+
+/** "führerschein" → "fuehrerschein"; "straße" → "strasse". */
+export function transliterate(word: string): string {
+  return word.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss');
+}
+
+/**
+ * Parts of a compound, split at the longest known head: "zulassungsstelle" → ["stelle",
+ * "zulassung"]; left parts are split again. A word that is itself a head yields nothing.
+ */
+export function compoundParts(word: string, depth = 0): string[] {
+  if (depth > 3) return [];
+  for (const head of HEADS_LONGEST_FIRST) {
+    if (!word.endsWith(head) || word.length - head.length < MIN_LEFT_LETTERS) continue;
+    let left = word.slice(0, -head.length);
+    if (LINKING_S.test(left)) left = left.slice(0, -1);
+    const leftIsWord = KNOWN_LEFT_PARTS.has(left) || HEADS_LONGEST_FIRST.includes(left) || compoundParts(left, depth + 1).length > 0 || left.length >= 5;
+    if (!leftIsWord) continue;
+    return [head, left, ...compoundParts(left, depth + 1)];
+  }
+  return [];
+}
