@@ -4,6 +4,8 @@ import { describeError, isChronikError } from '../errors.js';
 import type { Config } from '../config/schema.js';
 import { openArticleIndex, type ArticleIndex } from '../index/meili-client.js';
 import { connectMeili, releaseOnExit, type MeiliConnection } from '../index/meili-server.js';
+import { withStories } from '../index/story-index.js';
+import { StoryRegistry, storyRegistryFile } from '../index/story-registry.js';
 import type { CliIo } from './io.js';
 
 export interface SearchContext {
@@ -31,18 +33,23 @@ export async function openSearchContext(config: Config, io: CliIo): Promise<Sear
     log: (message) => io.stderr.write(`${message}\n`),
   });
   const uninstall = releaseOnExit(meili);
+  let stories: StoryRegistry | undefined;
   try {
     const index = openArticleIndex({ url: meili.url, apiKey: meili.apiKey }, config.index.name);
     await index.prepare();
+    stories = new StoryRegistry(storyRegistryFile(config.state.dir, config.index.name));
+    const registry = stories;
     return {
-      index,
+      index: withStories(index, registry),
       meili,
       close: async () => {
+        registry.close();
         uninstall();
         await meili.release();
       },
     };
   } catch (error) {
+    stories?.close();
     uninstall();
     await meili.release();
     throw error;

@@ -20,6 +20,8 @@ export interface ArticleIndex {
   getDocument(id: string): Promise<IndexDocument | undefined>;
   /** Every document, in pages (for exports, comparisons and rebuilds). */
   allDocuments(): Promise<IndexDocument[]>;
+  /** Sets the story id of documents already in the index (a partial update). */
+  updateStoryIds(updates: Array<{ id: string; storyId: string }>): Promise<void>;
   /** Removes every document and waits until that is done; settings stay. */
   deleteAllDocuments(): Promise<void>;
 }
@@ -69,6 +71,12 @@ export function openArticleIndex(target: MeiliTarget, name: string): ArticleInde
           documents.push(...(page.results as IndexDocument[]));
           if (page.results.length < 1000) return documents;
         }
+      });
+    },
+    async updateStoryIds(updates) {
+      if (updates.length === 0) return;
+      await call(target, async () => {
+        await checkTask(await index.updateDocuments(updates, { primaryKey: 'id' }).waitTask());
       });
     },
     async deleteAllDocuments() {
