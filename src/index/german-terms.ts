@@ -32,7 +32,16 @@ const KNOWN_LEFT_PARTS = new Set(['cyber', 'hacker', 'online', 'internet', 'it',
 /** Linking elements ("Fugen") dropped from a left part: Zulassung-s-stelle, Bürger-büro. */
 const LINKING_S = /(ung|heit|keit|ion|tät|schaft|ing|tum|ling)s$/;
 
-const HEADS_LONGEST_FIRST = [...new Set(COMPOUND_HEADS)].sort((a, b) => b.length - a.length);
+const HEADS = new Set(COMPOUND_HEADS);
+/** Heads grouped by their last three letters, longest first: a word is only tested against heads it could end with. */
+const HEADS_BY_ENDING = new Map<string, string[]>();
+for (const head of [...HEADS].sort((a, b) => b.length - a.length)) {
+  const ending = head.slice(-3);
+  HEADS_BY_ENDING.set(ending, [...(HEADS_BY_ENDING.get(ending) ?? []), head]);
+}
+/** Words repeat across a corpus; their parts are computed once per process. */
+const PARTS_CACHE = new Map<string, string[]>();
+const PARTS_CACHE_LIMIT = 200_000;
 const WORD = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
 const MIN_LEFT_LETTERS = 3;
 
@@ -70,14 +79,23 @@ export function transliterate(word: string): string {
  * "zulassung"]; left parts are split again. A word that is itself a head yields nothing.
  */
 export function compoundParts(word: string, depth = 0): string[] {
+  const cached = PARTS_CACHE.get(word);
+  if (cached) return cached;
+  const parts = splitCompound(word, depth);
+  if (depth === 0 && PARTS_CACHE.size < PARTS_CACHE_LIMIT) PARTS_CACHE.set(word, parts);
+  return parts;
+}
+
+function splitCompound(word: string, depth: number): string[] {
   if (depth > 3) return [];
-  for (const head of HEADS_LONGEST_FIRST) {
+  for (const head of HEADS_BY_ENDING.get(word.slice(-3)) ?? []) {
     if (!word.endsWith(head) || word.length - head.length < MIN_LEFT_LETTERS) continue;
     let left = word.slice(0, -head.length);
     if (LINKING_S.test(left)) left = left.slice(0, -1);
-    const leftIsWord = KNOWN_LEFT_PARTS.has(left) || HEADS_LONGEST_FIRST.includes(left) || compoundParts(left, depth + 1).length > 0 || left.length >= 5;
+    const leftParts = splitCompound(left, depth + 1);
+    const leftIsWord = KNOWN_LEFT_PARTS.has(left) || HEADS.has(left) || leftParts.length > 0 || left.length >= 5;
     if (!leftIsWord) continue;
-    return [head, left, ...compoundParts(left, depth + 1)];
+    return [head, left, ...leftParts];
   }
   return [];
 }

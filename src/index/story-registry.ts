@@ -4,6 +4,12 @@ import Database from 'better-sqlite3';
 import type { IndexDocument } from '../pipeline/types.js';
 import { bandKeys, fingerprint, isSameStory, type TextFingerprint } from './near-duplicates.js';
 
+/**
+ * Candidates compared per new copy, those sharing the most bands first: bounds the work when
+ * many texts share boilerplate, while a real copy shares nearly all bands and ranks first.
+ */
+const MAX_CANDIDATES = 32;
+
 export interface StoryUpdate {
   id: string;
   storyId: string;
@@ -103,8 +109,9 @@ export class StoryRegistry {
   #candidates(keys: string[], ownId: string): Array<{ storyId: string; fingerprint: TextFingerprint }> {
     const placeholders = keys.map(() => '?').join(', ');
     const rows = this.#db
-      .prepare(`SELECT DISTINCT m.doc_id, m.story_id, m.shingle_count, m.signature FROM bands b JOIN members m ON m.doc_id = b.doc_id
-        WHERE b.key IN (${placeholders}) AND b.doc_id <> ?`)
+      .prepare(`SELECT m.doc_id, m.story_id, m.shingle_count, m.signature FROM members m JOIN (
+          SELECT doc_id, COUNT(*) AS shared FROM bands WHERE key IN (${placeholders}) AND doc_id <> ? GROUP BY doc_id ORDER BY shared DESC LIMIT ${MAX_CANDIDATES}
+        ) c ON c.doc_id = m.doc_id`)
       .all(...keys, ownId) as Array<{ doc_id: string; story_id: string; shingle_count: number; signature: Buffer }>;
     return rows.map((row) => ({
       storyId: row.story_id,

@@ -10,12 +10,15 @@ export interface RunOptions {
   serve: boolean;
   verbose: boolean;
   port?: number | undefined;
+  /** Start from an empty index (the demo: its fixture URLs change with every run's ports). */
+  freshIndex?: boolean;
 }
 
 /** The main job: crawl the sources, archive, index, print the timeline, then serve it. */
 export async function runMainJob(config: Config, io: CliIo, options: RunOptions): Promise<ExitStatus> {
   const context = await openSearchContextIfAvailable(config, io);
   try {
+    if (options.freshIndex) await context?.index.deleteAllDocuments();
     const summary = await crawlInto(config, context, io, { verbose: options.verbose });
     io.stderr.write(formatCrawlSummary(summary));
     const status = crawlExitStatus(summary);

@@ -1,0 +1,160 @@
+/**
+ * `npm run bench:index [-- --count N]`: N generated articles (about 3 KB of body each) through
+ * Chronik's indexer until searchable, side by side with the same final documents posted
+ * straight to Meilisearch (same settings, same batch size). Reports time, documents/s and
+ * peak memory of both processes (this Node process and the Meilisearch server).
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { scaledRecord, type ScaledRecord } from '../fixtures/server/scale-world.js';
+import { getFreePort } from '../src/index/free-port.js';
+import { DESIRED_SETTINGS } from '../src/index/index-settings.js';
+import { openArticleIndex } from '../src/index/meili-client.js';
+import { connectMeili } from '../src/index/meili-server.js';
+import { deliverPending, IndexOutbox } from '../src/index/outbox.js';
+import { withStories } from '../src/index/story-index.js';
+import { StoryRegistry } from '../src/index/story-registry.js';
+import { toIndexDocument } from '../src/index/to-index-document.js';
+import type { ArticleRecord, IndexDocument } from '../src/pipeline/types.js';
+import { writeBenchmarkReport } from './lib/report.js';
+
+const count = Number(argument('--count') ?? 100_000);
+const batchSize = Number(argument('--batch') ?? 5_000);
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+/** What the crawl's extractor would have produced for a generated page. */
+function toArticleRecord(record: ScaledRecord): ArticleRecord {
+  return {
+    url: record.url,
+    canonicalUrl: record.url,
+    site: record.site,
+    headline: { value: record.headline, source: 'markup' },
+    kicker: { value: record.kicker, source: 'markup' },
+    lead: record.lead,
+    paragraphs: record.body.split(/(?<=\.)\s+(?=[A-ZÄÖÜ])/).reduce<string[]>((paragraphs, sentence, i) => {
+      if (i % 4 === 0) paragraphs.push(sentence);
+      else paragraphs[paragraphs.length - 1] += ` ${sentence}`;
+      return paragraphs;
+    }, []),
+    published: { value: record.publishedIso, source: 'json-ld' },
+    dateline: { place: record.place, agency: record.agency },
+    images: [],
+    relatedLinks: [],
+    fetchedAt: '2024-06-01T08:00:00.000Z',
+  };
+}
+
+/** Samples peak RSS of this process and of the server while `work` runs. */
+async function measure<T>(serverPid: number, work: () => Promise<T>): Promise<{ result: T; seconds: number; nodePeakMb: number; meiliPeakMb: number }> {
+  let nodePeak = 0;
+  let meiliPeak = 0;
+  const sample = () => {
+    nodePeak = Math.max(nodePeak, process.memoryUsage().rss);
+    meiliPeak = Math.max(meiliPeak, rssOf(serverPid));
+  };
+  const timer = setInterval(sample, 100);
+  const started = performance.now();
+  try {
+    const result = await work();
+    sample();
+    return { result, seconds: (performance.now() - started) / 1000, nodePeakMb: nodePeak / 2 ** 20, meiliPeakMb: meiliPeak / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function rssOf(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function postRaw(url: string, apiKey: string, indexName: string, documents: IndexDocument[]): Promise<void> {
+  const headers = { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json', 'Accept-Encoding': 'identity' };
+  await fetch(`${url}/indexes`, { method: 'POST', headers, body: JSON.stringify({ uid: indexName, primaryKey: 'id' }) });
+  let last = await (await fetch(`${url}/indexes/${indexName}/settings`, { method: 'PATCH', headers, body: JSON.stringify(DESIRED_SETTINGS) })).json() as { taskUid: number };
+  for (let start = 0; start < documents.length; start += batchSize) {
+    const response = await fetch(`${url}/indexes/${indexName}/documents?primaryKey=id`, { method: 'POST', headers, body: JSON.stringify(documents.slice(start, start + batchSize)) });
+    last = (await response.json()) as { taskUid: number };
+  }
+  for (;;) {
+    const task = (await (await fetch(`${url}/tasks/${last.taskUid}`, { headers })).json()) as { status: string; error?: { message: string } };
+    if (task.status === 'succeeded') return;
+    if (task.status === 'failed' || task.status === 'canceled') throw new Error(`raw load failed: ${task.error?.message}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function main(): Promise<void> {
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'chronik-bench-index-'));
+  const meili = await connectMeili({ dataDir: path.join(workDir, 'meili'), port: await getFreePort(), maxIndexingMemory: '2GiB' });
+  const serverPid = (JSON.parse(readFileSync(path.join(workDir, 'meili', 'server.json'), 'utf8')) as { pid: number }).pid;
+  try {
+    console.log(`Generating ${count} records …`);
+    const records = Array.from({ length: count }, (_, i) => scaledRecord({ count, bytes: 3000 }, i));
+
+    // The raw side gets Chronik's final documents, prepared outside the clock.
+    const prepared = withStoryIds(records.map((record) => toIndexDocument(toArticleRecord(record))));
+    console.log('Raw load …');
+    const raw = await measure(serverPid, () => postRaw(meili.url, meili.apiKey, 'bench-raw', prepared));
+    console.log(`  ${raw.seconds.toFixed(1)} s`);
+
+    console.log("Chronik's indexer …");
+    const chronik = await measure(serverPid, async () => {
+      const index = openArticleIndex(meili, 'bench-chronik');
+      await index.prepare();
+      const registry = new StoryRegistry(path.join(workDir, 'stories.sqlite'));
+      const outbox = new IndexOutbox(path.join(workDir, 'outbox.sqlite'));
+      for (let start = 0; start < records.length; start += batchSize) {
+        outbox.put(records.slice(start, start + batchSize).map((record) => toIndexDocument(toArticleRecord(record))));
+      }
+      const delivered = await deliverPending(outbox, (documents) => withStories(index, registry).upsert(documents), batchSize);
+      outbox.close();
+      registry.close();
+      return delivered;
+    });
+    console.log(`  ${chronik.seconds.toFixed(1)} s`);
+
+    const searchable = await openArticleIndex(meili, 'bench-chronik').search('Verwaltung', { limit: 1 });
+    const rows = [
+      { path: 'raw POST (same documents and settings)', documents: count, seconds: raw.seconds.toFixed(1), 'documents/s': Math.round(count / raw.seconds), 'node peak MB': Math.round(raw.nodePeakMb), 'meilisearch peak MB': Math.round(raw.meiliPeakMb) },
+      { path: "Chronik's indexer (documents, outbox, stories)", documents: chronik.result, seconds: chronik.seconds.toFixed(1), 'documents/s': Math.round(count / chronik.seconds), 'node peak MB': Math.round(chronik.nodePeakMb), 'meilisearch peak MB': Math.round(chronik.meiliPeakMb) },
+    ];
+    console.table(rows);
+    writeBenchmarkReport({
+      name: 'index',
+      title: `Indexing ${count.toLocaleString('en')} articles (bench:index)`,
+      command: `npm run bench:index -- --count ${count}`,
+      rows,
+      notes: [
+        `Chronik vs raw: ${((chronik.seconds / raw.seconds - 1) * 100).toFixed(1)} % time (target: within 10 %); target for 100,000 documents: searchable in ≤ 300 s.`,
+        `Bundled Meilisearch 1.21 with --max-indexing-memory 2GiB, batches of ${batchSize}; the raw side posts Chronik's final documents prepared outside the clock; the Chronik side times document building, the durable outbox, story grouping and delivery.`,
+        `After the load a search for "Verwaltung" found ${searchable.estimatedTotalHits ?? 0} documents.`,
+        'Peak memory: sampled RSS every 100 ms (this Node process; the Meilisearch server process).',
+      ],
+    });
+  } finally {
+    await meili.release();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Story ids as the registry would give them, so both sides index identical documents. */
+function withStoryIds(documents: IndexDocument[]): IndexDocument[] {
+  const registry = new StoryRegistry(':memory:');
+  for (let start = 0; start < documents.length; start += batchSize) registry.assign(documents.slice(start, start + batchSize));
+  const result = documents.map((document) => ({ ...document, storyId: registry.storyOf(document.id) ?? document.id }));
+  registry.close();
+  return result;
+}
+
+await main();
