@@ -48,9 +48,12 @@ const MIN_LEFT_LETTERS = 3;
 /** Pure: text → the extra terms (lower case, unique, in first-seen order), joined by spaces. */
 export function germanSearchTerms(texts: Array<string | null | undefined>): string {
   const terms = new Set<string>();
+  const seen = new Set<string>();
   for (const text of texts) {
     for (const match of (text ?? '').matchAll(WORD)) {
       const word = match[0].toLowerCase();
+      if (seen.has(word)) continue;
+      seen.add(word);
       // Meilisearch splits at hyphens itself; each part is looked at on its own.
       for (const part of word.split('-')) addTermsOf(part, terms);
     }
@@ -71,8 +74,11 @@ function addTermsOf(word: string, terms: Set<string>): void {
 
 /** "führerschein" → "fuehrerschein"; "straße" → "strasse". */
 export function transliterate(word: string): string {
-  return word.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss');
+  if (!/[äöüß]/.test(word)) return word;
+  return word.replace(/[äöüß]/g, (letter) => TRANSLITERATIONS[letter]!);
 }
+
+const TRANSLITERATIONS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
 
 /**
  * Parts of a compound, split at the longest known head: "zulassungsstelle" → ["stelle",

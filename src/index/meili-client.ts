@@ -26,7 +26,9 @@ export interface ArticleIndex {
   deleteAllDocuments(): Promise<void>;
 }
 
-const TASK_TIMEOUT_MS = 120_000;
+const TASK_TIMEOUT_MS = 600_000;
+/** Keeps each request well below Meilisearch's 100 MB payload limit (documents are ~3–10 KB). */
+const MAX_DOCUMENTS_PER_REQUEST = 5_000;
 
 export function openArticleIndex(target: MeiliTarget, name: string): ArticleIndex {
   const client = new Meilisearch({
@@ -54,7 +56,13 @@ export function openArticleIndex(target: MeiliTarget, name: string): ArticleInde
     async upsert(documents) {
       if (documents.length === 0) return;
       await call(target, async () => {
-        await checkTask(await index.addDocuments(documents, { primaryKey: 'id' }).waitTask());
+        // Enqueue every request before waiting: Meilisearch then indexes consecutive additions
+        // as one batch, which is much faster than one batch per request.
+        const enqueued = [];
+        for (let start = 0; start < documents.length; start += MAX_DOCUMENTS_PER_REQUEST) {
+          enqueued.push(await index.addDocuments(documents.slice(start, start + MAX_DOCUMENTS_PER_REQUEST), { primaryKey: 'id' }));
+        }
+        for (const task of enqueued) await checkTask(await client.tasks.waitForTask(task.taskUid));
       });
     },
     search(query, params) {

@@ -12,6 +12,7 @@ import type { IndexDocument } from '../pipeline/types.js';
 export class IndexOutbox {
   readonly #db: Database.Database;
   readonly #put: Database.Statement<[string, string]>;
+  readonly #remove: Database.Statement<[string]>;
   readonly #take: Database.Statement<[number], { id: string; seq: number; doc: string }>;
   readonly #acknowledge: Database.Statement<[string, number]>;
   readonly #count: Database.Statement<[], { n: number }>;
@@ -21,15 +22,15 @@ export class IndexOutbox {
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
+    // seq orders delivery and tells a re-queued newer version apart from the one delivered;
+    // as the rowid it is indexed, so queuing stays cheap however long the queue grows.
     this.#db.exec(`CREATE TABLE IF NOT EXISTS outbox (
-      id TEXT PRIMARY KEY,
-      seq INTEGER NOT NULL,
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      id TEXT NOT NULL UNIQUE,
       doc TEXT NOT NULL
     )`);
-    // seq orders delivery and tells a re-queued newer version apart from the one delivered.
-    this.#put = this.#db.prepare(`INSERT INTO outbox (id, seq, doc)
-      VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?)
-      ON CONFLICT(id) DO UPDATE SET seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), doc = excluded.doc`);
+    this.#remove = this.#db.prepare('DELETE FROM outbox WHERE id = ?');
+    this.#put = this.#db.prepare('INSERT INTO outbox (id, doc) VALUES (?, ?)');
     this.#take = this.#db.prepare('SELECT id, seq, doc FROM outbox ORDER BY seq LIMIT ?');
     this.#acknowledge = this.#db.prepare('DELETE FROM outbox WHERE id = ? AND seq = ?');
     this.#count = this.#db.prepare('SELECT COUNT(*) AS n FROM outbox');
@@ -38,7 +39,10 @@ export class IndexOutbox {
   /** Queues documents; a newer version of a queued id replaces the older one. */
   put(documents: readonly IndexDocument[]): void {
     this.#db.transaction(() => {
-      for (const document of documents) this.#put.run(document.id, JSON.stringify(document));
+      for (const document of documents) {
+        this.#remove.run(document.id);
+        this.#put.run(document.id, JSON.stringify(document));
+      }
     })();
   }
 
@@ -75,7 +79,7 @@ export function outboxFile(stateDir: string): string {
 export async function deliverPending(
   outbox: IndexOutbox,
   upsert: (documents: IndexDocument[]) => Promise<void>,
-  batchSize = 500,
+  batchSize = 20_000,
 ): Promise<number> {
   let delivered = 0;
   for (let batch = outbox.peek(batchSize); batch.length > 0; batch = outbox.peek(batchSize)) {

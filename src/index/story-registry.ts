@@ -26,6 +26,8 @@ export interface StoryUpdate {
  */
 export class StoryRegistry {
   readonly #db: Database.Database;
+  /** Compiling a statement costs more than running it: each SQL text is prepared once. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -54,25 +56,34 @@ export class StoryRegistry {
     const batchIds = new Set(documents.map((document) => document.id));
     return this.#db.transaction(() => {
       for (const document of documents) this.#register(document, batchIds);
-      const deleteUpdate = this.#db.prepare('DELETE FROM story_updates WHERE doc_id = ?');
+      const deleteUpdate = this.#sql('DELETE FROM story_updates WHERE doc_id = ?');
       for (const id of batchIds) deleteUpdate.run(id); // the batch carries its own story ids
       return documents.map((document) => ({ ...document, storyId: this.storyOf(document.id) ?? document.id }));
     })();
   }
 
+  #sql(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
+  }
+
   storyOf(docId: string): string | undefined {
-    return (this.#db.prepare('SELECT story_id FROM members WHERE doc_id = ?').get(docId) as { story_id: string } | undefined)?.story_id;
+    return (this.#sql('SELECT story_id FROM members WHERE doc_id = ?').get(docId) as { story_id: string } | undefined)?.story_id;
   }
 
   pendingUpdates(limit = 1000): StoryUpdate[] {
-    return (this.#db.prepare('SELECT doc_id, story_id FROM story_updates LIMIT ?').all(limit) as Array<{ doc_id: string; story_id: string }>).map(
+    return (this.#sql('SELECT doc_id, story_id FROM story_updates LIMIT ?').all(limit) as Array<{ doc_id: string; story_id: string }>).map(
       (row) => ({ id: row.doc_id, storyId: row.story_id }),
     );
   }
 
   /** Removes delivered updates, unless the story changed again meanwhile. */
   acknowledgeUpdates(updates: readonly StoryUpdate[]): void {
-    const remove = this.#db.prepare('DELETE FROM story_updates WHERE doc_id = ? AND story_id = ?');
+    const remove = this.#sql('DELETE FROM story_updates WHERE doc_id = ? AND story_id = ?');
     this.#db.transaction(() => {
       for (const update of updates) remove.run(update.id, update.storyId);
     })();
@@ -91,9 +102,8 @@ export class StoryRegistry {
     const print = fingerprint(document.body);
     const keys = bandKeys(print.signature);
     const previousStory = this.storyOf(document.id);
-    this.#db.prepare('DELETE FROM bands WHERE doc_id = ?').run(document.id);
-    this.#db
-      .prepare(`INSERT INTO members (doc_id, story_id, published_at, shingle_count, signature) VALUES (?, ?, ?, ?, ?)
+    this.#sql('DELETE FROM bands WHERE doc_id = ?').run(document.id);
+    this.#sql(`INSERT INTO members (doc_id, story_id, published_at, shingle_count, signature) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(doc_id) DO UPDATE SET published_at = excluded.published_at, shingle_count = excluded.shingle_count, signature = excluded.signature`)
       .run(document.id, previousStory ?? document.id, document.publishedAt, print.shingleCount, Buffer.from(print.signature.buffer));
 
@@ -101,15 +111,14 @@ export class StoryRegistry {
     for (const candidate of this.#candidates(keys, document.id)) {
       if (isSameStory(print, candidate.fingerprint)) stories.add(candidate.storyId);
     }
-    const insertBand = this.#db.prepare('INSERT OR IGNORE INTO bands (key, doc_id) VALUES (?, ?)');
+    const insertBand = this.#sql('INSERT OR IGNORE INTO bands (key, doc_id) VALUES (?, ?)');
     for (const key of keys) insertBand.run(key, document.id);
     this.#mergeStories([...stories], batchIds);
   }
 
   #candidates(keys: string[], ownId: string): Array<{ storyId: string; fingerprint: TextFingerprint }> {
     const placeholders = keys.map(() => '?').join(', ');
-    const rows = this.#db
-      .prepare(`SELECT m.doc_id, m.story_id, m.shingle_count, m.signature FROM members m JOIN (
+    const rows = this.#sql(`SELECT m.doc_id, m.story_id, m.shingle_count, m.signature FROM members m JOIN (
           SELECT doc_id, COUNT(*) AS shared FROM bands WHERE key IN (${placeholders}) AND doc_id <> ? GROUP BY doc_id ORDER BY shared DESC LIMIT ${MAX_CANDIDATES}
         ) c ON c.doc_id = m.doc_id`)
       .all(...keys, ownId) as Array<{ doc_id: string; story_id: string; shingle_count: number; signature: Buffer }>;
@@ -125,15 +134,14 @@ export class StoryRegistry {
   /** All members of the given stories become one story named after its earliest member. */
   #mergeStories(storyIds: string[], batchIds: ReadonlySet<string>): void {
     const placeholders = storyIds.map(() => '?').join(', ');
-    const members = this.#db
-      .prepare(`SELECT doc_id, story_id, published_at FROM members WHERE story_id IN (${placeholders})`)
+    const members = this.#sql(`SELECT doc_id, story_id, published_at FROM members WHERE story_id IN (${placeholders})`)
       .all(...storyIds) as Array<{ doc_id: string; story_id: string; published_at: number | null }>;
     const earliest = [...members].sort(
       (a, b) => (a.published_at ?? Number.MAX_SAFE_INTEGER) - (b.published_at ?? Number.MAX_SAFE_INTEGER) || (a.doc_id < b.doc_id ? -1 : 1),
     )[0];
     if (!earliest) return;
-    const setStory = this.#db.prepare('UPDATE members SET story_id = ? WHERE doc_id = ?');
-    const queueUpdate = this.#db.prepare('INSERT INTO story_updates (doc_id, story_id) VALUES (?, ?) ON CONFLICT(doc_id) DO UPDATE SET story_id = excluded.story_id');
+    const setStory = this.#sql('UPDATE members SET story_id = ? WHERE doc_id = ?');
+    const queueUpdate = this.#sql('INSERT INTO story_updates (doc_id, story_id) VALUES (?, ?) ON CONFLICT(doc_id) DO UPDATE SET story_id = excluded.story_id');
     for (const member of members) {
       if (member.story_id === earliest.doc_id) continue;
       setStory.run(earliest.doc_id, member.doc_id);

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { Meilisearch } from 'meilisearch';
+import { describe, expect, inject, it } from 'vitest';
+import { openArticleIndex } from '../../src/index/meili-client.js';
 import { DESIRED_SETTINGS, settingsDifference } from '../../src/index/index-settings.js';
 import { documentId, toIndexDocument } from '../../src/index/to-index-document.js';
 
@@ -44,5 +46,19 @@ describe('index documents', () => {
     });
     expect(document.publishedAt).toBeNull();
     expect(document.day).toBeNull();
+  });
+});
+
+describe('settings on a real Meilisearch', () => {
+  it('are applied once; a second prepare finds nothing to change', async () => {
+    const meili = inject('meili');
+    const name = `test-settings-${Math.random().toString(36).slice(2, 8)}`;
+    const index = openArticleIndex(meili, name);
+    await index.prepare();
+    const client = new Meilisearch({ host: meili.url, apiKey: meili.apiKey });
+    expect(settingsDifference((await client.index(name).getSettings()) as Record<string, unknown>)).toEqual({});
+    const tasksBefore = (await client.tasks.getTasks({ indexUids: [name] })).results.length;
+    await index.prepare();
+    expect((await client.tasks.getTasks({ indexUids: [name] })).results.length).toBe(tasksBefore);
   });
 });
