@@ -26,6 +26,7 @@ export const DESIRED_SETTINGS = {
   // sorted by date first, so fine-grained proximity would change little of what researchers see.
   proximityPrecision: 'byAttribute',
   facetSearch: false,
+  // Acronyms and long names (KSM / Kommunalservice Mecklenburg) are matched through aliases.ts.
   synonyms: synonymGroups([
     ['cyberangriff', 'hackerangriff', 'cyberattacke', 'hackerattacke', 'cyber-angriff'],
     ['schadsoftware', 'malware', 'trojaner'],

@@ -3,6 +3,7 @@ import { canonicalKey } from '../scrapers/discover/canonical-url.js';
 import { berlinBuckets } from '../scrapers/extract/dates/berlin-time.js';
 import { isoToEpochMs } from '../scrapers/extract/dates/parse-date.js';
 import type { ArticleRecord, IndexDocument } from '../pipeline/types.js';
+import { aliasTerms } from './aliases.js';
 import { germanSearchTerms } from './german-terms.js';
 
 /** Meilisearch ids allow only [A-Za-z0-9_-]: a hash of the canonical URL, stable across runs. */
@@ -37,7 +38,10 @@ export function toIndexDocument(record: ArticleRecord): IndexDocument {
     month: buckets?.month ?? null,
     imageCaptions,
     imageCredits: record.images.map((image) => image.credit).filter((credit): credit is string => Boolean(credit)),
-    searchTerms: germanSearchTerms([record.kicker?.value, record.headline.value, ...record.paragraphs, ...imageCaptions]),
+    searchTerms: [
+      germanSearchTerms([record.kicker?.value, record.headline.value, ...record.paragraphs, ...imageCaptions]),
+      aliasTerms([record.kicker?.value, record.headline.value, ...record.paragraphs]),
+    ].filter(Boolean).join(' '),
     fetchedAt: record.fetchedAt,
     warcFile: record.archive?.warcFile ?? null,
     warcOffset: record.archive?.offset ?? null,

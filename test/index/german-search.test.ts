@@ -21,6 +21,9 @@ const ARTICLES = {
   fuehrer: record('fuehrer', 'Anträge wieder möglich', 'Wer einen Führerschein braucht, bekommt wieder Termine.'),
   buero: record('buero', 'Öffnungszeiten', 'Das Bürgerbüro öffnet am Dienstag länger.'),
   reef: record('reef', 'Tauchen an der Ostsee', 'Taucher erkunden ein künstliches Riff vor Rerik.'),
+  ksm: record('ksm', 'Dienstleister meldet Fortschritt', 'Der Kommunalservice Mecklenburg hat erste Server wieder hochgefahren.'),
+  sis: record('sis', 'Stadt-IT wieder erreichbar', 'Die SIS hat das Netz der Stadtverwaltung wieder geöffnet.'),
+  sisLong: record('sisLong', 'Neue Leitung', 'Die Schweriner IT- und Servicegesellschaft bekommt einen neuen Geschäftsführer.'),
 };
 
 const TABLE: Array<{ query: string; mustFind: Array<keyof typeof ARTICLES>; mustNotFind: Array<keyof typeof ARTICLES> }> = [
@@ -30,6 +33,10 @@ const TABLE: Array<{ query: string; mustFind: Array<keyof typeof ARTICLES>; must
   { query: 'Buergerbuero', mustFind: ['buero'], mustNotFind: ['fuehrer'] },
   { query: 'Riff', mustFind: ['reef'], mustNotFind: ['cyber', 'hacker'] },
   { query: 'Cyberattacke', mustFind: ['cyber', 'hacker'], mustNotFind: ['reef'] },
+  { query: 'KSM', mustFind: ['ksm'], mustNotFind: ['sis'] },
+  { query: 'Schweriner IT- und Servicegesellschaft', mustFind: ['sis'], mustNotFind: ['ksm'] },
+  { query: 'Kommunalservice Mecklenburg', mustFind: ['ksm'], mustNotFind: ['sis'] },
+  { query: 'SIS', mustFind: ['sis', 'sisLong'], mustNotFind: ['ksm'] },
 ];
 
 let index: ArticleIndex;
