@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readManifest, startWorld, type RunningWorld } from '../../fixtures/server/serve-world.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { main } from '../../src/cli/main.js';
 import { openArticleIndex } from '../../src/index/meili-client.js';
 import { captureIo, writeConfig } from '../helpers/cli-io.js';
+import { closedPort } from '../helpers/ports.js';
 
 let world: RunningWorld;
 
@@ -17,13 +17,6 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function closedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('Meilisearch down during a crawl', () => {
   it('crawls anyway, keeps the documents in the outbox, and delivers them later exactly once', async () => {
