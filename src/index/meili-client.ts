@@ -9,19 +9,28 @@ export interface MeiliTarget {
   apiKey: string;
 }
 
+/** Waits for enqueued Meilisearch tasks; throws if any failed. */
+export type TaskWait = () => Promise<void>;
+
 export interface ArticleIndex {
   readonly name: string;
   /** Creates the index if needed and sends only the settings that differ. Idempotent. */
   prepare(): Promise<void>;
   /** Adds or replaces documents by id and waits until they are searchable. */
   upsert(documents: IndexDocument[]): Promise<void>;
+  /**
+   * Sends documents without waiting; the returned function waits until they are searchable
+   * (and throws Meilisearch's error if they are not). Lets the caller prepare the next batch
+   * while Meilisearch indexes this one.
+   */
+  enqueueUpsert(documents: IndexDocument[]): Promise<TaskWait>;
   search(query: string, params: SearchParams): Promise<SearchResponse<IndexDocument>>;
   documentCount(): Promise<number>;
   getDocument(id: string): Promise<IndexDocument | undefined>;
   /** Every document, in pages (for exports, comparisons and rebuilds). */
   allDocuments(): Promise<IndexDocument[]>;
-  /** Sets the story id of documents already in the index (a partial update). */
-  updateStoryIds(updates: Array<{ id: string; storyId: string }>): Promise<void>;
+  /** Sets the story id of documents already in the index (a partial update), without waiting. */
+  enqueueStoryIds(updates: Array<{ id: string; storyId: string }>): Promise<TaskWait>;
   /** Removes every document and waits until that is done; settings stay. */
   deleteAllDocuments(): Promise<void>;
 }
@@ -39,6 +48,10 @@ export function openArticleIndex(target: MeiliTarget, name: string): ArticleInde
     defaultWaitOptions: { timeout: TASK_TIMEOUT_MS, interval: 50 },
   });
   const index = client.index<IndexDocument>(name);
+  const waitForAll = (taskUids: number[]): Promise<void> =>
+    call(target, async () => {
+      for (const taskUid of taskUids) await checkTask(await client.tasks.waitForTask(taskUid));
+    });
 
   return {
     name,
@@ -54,16 +67,19 @@ export function openArticleIndex(target: MeiliTarget, name: string): ArticleInde
       });
     },
     async upsert(documents) {
-      if (documents.length === 0) return;
-      await call(target, async () => {
-        // Enqueue every request before waiting: Meilisearch then indexes consecutive additions
-        // as one batch, which is much faster than one batch per request.
-        const enqueued = [];
+      await (await this.enqueueUpsert(documents))();
+    },
+    async enqueueUpsert(documents) {
+      // Every request is enqueued before any wait: Meilisearch then indexes consecutive
+      // additions as one batch, much faster than one batch per request.
+      const taskUids = await call(target, async () => {
+        const uids: number[] = [];
         for (let start = 0; start < documents.length; start += MAX_DOCUMENTS_PER_REQUEST) {
-          enqueued.push(await index.addDocuments(documents.slice(start, start + MAX_DOCUMENTS_PER_REQUEST), { primaryKey: 'id' }));
+          uids.push((await index.addDocuments(documents.slice(start, start + MAX_DOCUMENTS_PER_REQUEST), { primaryKey: 'id' })).taskUid);
         }
-        for (const task of enqueued) await checkTask(await client.tasks.waitForTask(task.taskUid));
+        return uids;
       });
+      return () => waitForAll(taskUids);
     },
     search(query, params) {
       return call(target, () => index.search<IndexDocument>(query, params));
@@ -81,11 +97,10 @@ export function openArticleIndex(target: MeiliTarget, name: string): ArticleInde
         }
       });
     },
-    async updateStoryIds(updates) {
-      if (updates.length === 0) return;
-      await call(target, async () => {
-        await checkTask(await index.updateDocuments(updates, { primaryKey: 'id' }).waitTask());
-      });
+    async enqueueStoryIds(updates) {
+      if (updates.length === 0) return async () => undefined;
+      const { taskUid } = await call(target, () => index.updateDocuments(updates, { primaryKey: 'id' }));
+      return () => waitForAll([taskUid]);
     },
     async deleteAllDocuments() {
       await call(target, async () => {

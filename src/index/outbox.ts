@@ -13,7 +13,7 @@ export class IndexOutbox {
   readonly #db: Database.Database;
   readonly #put: Database.Statement<[string, string]>;
   readonly #remove: Database.Statement<[string]>;
-  readonly #take: Database.Statement<[number], { id: string; seq: number; doc: string }>;
+  readonly #take: Database.Statement<[number, number], { id: string; seq: number; doc: string }>;
   readonly #acknowledge: Database.Statement<[string, number]>;
   readonly #count: Database.Statement<[], { n: number }>;
 
@@ -31,7 +31,7 @@ export class IndexOutbox {
     )`);
     this.#remove = this.#db.prepare('DELETE FROM outbox WHERE id = ?');
     this.#put = this.#db.prepare('INSERT INTO outbox (id, doc) VALUES (?, ?)');
-    this.#take = this.#db.prepare('SELECT id, seq, doc FROM outbox ORDER BY seq LIMIT ?');
+    this.#take = this.#db.prepare('SELECT id, seq, doc FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?');
     this.#acknowledge = this.#db.prepare('DELETE FROM outbox WHERE id = ? AND seq = ?');
     this.#count = this.#db.prepare('SELECT COUNT(*) AS n FROM outbox');
   }
@@ -46,9 +46,9 @@ export class IndexOutbox {
     })();
   }
 
-  /** The oldest waiting documents, with the version marks `acknowledge` needs. */
-  peek(limit: number): Array<{ document: IndexDocument; seq: number }> {
-    return this.#take.all(limit).map((row) => ({ document: JSON.parse(row.doc) as IndexDocument, seq: row.seq }));
+  /** The oldest waiting documents (after `afterSeq`), with the version marks `acknowledge` needs. */
+  peek(limit: number, afterSeq = 0): Array<{ document: IndexDocument; seq: number }> {
+    return this.#take.all(afterSeq, limit).map((row) => ({ document: JSON.parse(row.doc) as IndexDocument, seq: row.seq }));
   }
 
   /** Removes delivered versions; a version queued after the peek stays. */
@@ -72,20 +72,39 @@ export function outboxFile(stateDir: string): string {
 }
 
 /**
- * Delivers everything waiting, in batches, until the outbox is empty or delivery fails.
- * Returns how many were delivered; a failure is thrown after the successful batches were
- * acknowledged.
+ * Delivers everything waiting, in batches, until the outbox is empty or delivery fails. While
+ * Meilisearch indexes one batch, the next is prepared and sent; a batch leaves the outbox only
+ * once Meilisearch confirmed it. Returns how many were delivered; a failure is thrown after the
+ * confirmed batches were acknowledged.
  */
 export async function deliverPending(
   outbox: IndexOutbox,
-  upsert: (documents: IndexDocument[]) => Promise<void>,
+  enqueue: (documents: IndexDocument[]) => Promise<() => Promise<void>>,
   batchSize = 20_000,
 ): Promise<number> {
   let delivered = 0;
-  for (let batch = outbox.peek(batchSize); batch.length > 0; batch = outbox.peek(batchSize)) {
-    await upsert(batch.map((entry) => entry.document));
-    outbox.acknowledge(batch);
-    delivered += batch.length;
+  let afterSeq = 0;
+  let inFlight: { batch: Array<{ document: IndexDocument; seq: number }>; wait: () => Promise<void> } | undefined;
+  const settle = async (): Promise<void> => {
+    if (!inFlight) return;
+    const settling = inFlight;
+    inFlight = undefined;
+    await settling.wait();
+    outbox.acknowledge(settling.batch);
+    delivered += settling.batch.length;
+  };
+  for (;;) {
+    const batch = outbox.peek(batchSize, afterSeq);
+    let wait: (() => Promise<void>) | undefined;
+    try {
+      wait = batch.length > 0 ? await enqueue(batch.map((entry) => entry.document)) : undefined;
+    } catch (error) {
+      await settle(); // what was sent before the failure still counts
+      throw error;
+    }
+    await settle();
+    if (!wait) return delivered;
+    afterSeq = batch[batch.length - 1]!.seq;
+    inFlight = { batch, wait };
   }
-  return delivered;
 }

@@ -44,13 +44,32 @@ describe('index outbox', () => {
       deliverPending(outbox, async (documents) => {
         calls += 1;
         if (calls === 2) throw new Error('Meilisearch went away');
-        delivered.push(...documents.map((document) => document.id));
+        return async () => {
+          delivered.push(...documents.map((document) => document.id));
+        };
       }, 2),
     ).rejects.toThrow('went away');
     expect(delivered).toEqual(['a', 'b']);
     expect(outbox.peek(10).map((entry) => entry.document.id)).toEqual(['c', 'd', 'e']);
-    expect(await deliverPending(outbox, async () => undefined, 2)).toBe(3);
+    expect(await deliverPending(outbox, async () => async () => undefined, 2)).toBe(3);
     expect(outbox.pendingCount).toBe(0);
+    outbox.close();
+  });
+
+  it('keeps a batch whose indexing failed, and the batches after it', async () => {
+    const outbox = new IndexOutbox(await freshFile());
+    outbox.put(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => doc(id, id)));
+    let batches = 0;
+    await expect(
+      deliverPending(outbox, async () => {
+        batches += 1;
+        const failing = batches === 2;
+        return async () => {
+          if (failing) throw new Error('task failed');
+        };
+      }, 2),
+    ).rejects.toThrow('task failed');
+    expect(outbox.peek(10).map((entry) => entry.document.id)).toEqual(['c', 'd', 'e', 'f']);
     outbox.close();
   });
 });

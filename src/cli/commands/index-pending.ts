@@ -15,7 +15,7 @@ export async function deliverOutbox(config: Config, io: CliIo): Promise<ExitStat
     }
     const context = await openSearchContext(config, io);
     try {
-      const delivered = await deliverPending(outbox, (documents) => context.index.upsert(documents));
+      const delivered = await deliverPending(outbox, (documents) => context.index.enqueueUpsert(documents));
       io.stderr.write(`Delivered ${delivered} document${delivered === 1 ? '' : 's'} to Meilisearch.\n`);
       return EXIT.ok;
     } finally {
