@@ -23,7 +23,7 @@ import { writeBenchmarkReport } from './lib/report.js';
 const count = Number(argument('--count') ?? 100_000);
 const batchSize = Number(argument('--batch') ?? 5_000);
 /** Documents taken from the outbox per delivery; the client splits them into requests of batchSize. */
-const deliveryChunk = Number(argument('--chunk') ?? 20_000);
+const deliveryChunk = Number(argument('--chunk') ?? 5_000);
 
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(name);

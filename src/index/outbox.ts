@@ -80,7 +80,7 @@ export function outboxFile(stateDir: string): string {
 export async function deliverPending(
   outbox: IndexOutbox,
   enqueue: (documents: IndexDocument[]) => Promise<() => Promise<void>>,
-  batchSize = 20_000,
+  batchSize = 5_000,
 ): Promise<number> {
   let delivered = 0;
   let afterSeq = 0;
