@@ -1,15 +1,18 @@
-import type { ArticleRecord, ExtractOutcome } from '../../pipeline/types.js';
-import { choosePublished, microdataCandidate, scriptJsonCandidate, timeElementCandidates, urlDateCandidate, visibleTextCandidate } from './dates/choose-dates.js';
+import type { ArticleRecord, Dateline, ExtractOutcome } from '../../pipeline/types.js';
+import { choosePublished, dataAttributeCandidate, microdataCandidate, modifiedTextCandidate, scriptJsonCandidate, timeElementCandidates, urlDateCandidate, visibleTextCandidate } from './dates/choose-dates.js';
 import { parseIsoDate } from './dates/parse-date.js';
 import { decodeHtml } from './encoding.js';
-import { extractBody } from './generic/body.js';
+import { extractBody, type BodyParts } from './generic/body.js';
 import { parseDateline } from './generic/dateline.js';
 import { extractHeadline } from './generic/headline.js';
 import { extractImages } from './generic/images.js';
 import { readJsonLdArticle } from './generic/json-ld.js';
-import { MODIFIED_META, PUBLISHED_META, readMeta } from './generic/meta-tags.js';
+import { MODIFIED_META, PUBLISHED_META, readLooseMetaPublished, readMeta } from './generic/meta-tags.js';
 import { extractRelatedLinks } from './generic/related-links.js';
 import { cleanText, parseHtml } from './html.js';
+import { applyProfile } from './profiles/apply.js';
+import { findProfile, shippedProfiles } from './profiles/registry.js';
+import type { SiteProfile } from './profiles/schema.js';
 
 export interface ExtractInput {
   body: Uint8Array;
@@ -18,6 +21,8 @@ export interface ExtractInput {
   /** Response headers, names lower-cased. */
   headers: Record<string, string>;
   fetchedAt: string;
+  /** Site profiles to consider; the shipped ones (src/scrapers/extract/profiles/*.json) by default. */
+  profiles?: SiteProfile[] | undefined;
 }
 
 /** Less body text than this is a hub, gallery or error page, not an article. */
@@ -53,19 +58,20 @@ export function extractRecord(input: ExtractInput): ArticleRecord | undefined {
   const canonicalUrl = safeUrl(canonicalHref, input.url) ?? input.url;
   const { headline, kicker } = extractHeadline($, [jsonLd?.headline, readMeta($, ['og:title', 'twitter:title']), $('title').text()]);
   if (!headline) return undefined;
-  const body = extractBody($);
+  const body = preferDeclaredBody(extractBody($), jsonLd?.articleBody);
 
   const published = choosePublished([
     fromIso(jsonLd?.datePublished, 'json-ld'),
-    fromIso(readMeta($, PUBLISHED_META), 'meta'),
+    fromIso(readMeta($, PUBLISHED_META) ?? readLooseMetaPublished($), 'meta'),
     microdataCandidate($),
     ...timeElementCandidates($),
+    dataAttributeCandidate($),
     scriptJsonCandidate(text),
     visibleTextCandidate($, input.fetchedAt),
     urlDateCandidate(canonicalUrl) ?? urlDateCandidate(input.url),
   ]);
-  const modified = choosePublished([fromIso(jsonLd?.dateModified, 'json-ld'), fromIso(readMeta($, MODIFIED_META), 'meta')]);
-  const dateline = body.lead ? parseDateline(body.lead)?.dateline : undefined;
+  const modified = choosePublished([fromIso(jsonLd?.dateModified, 'json-ld'), fromIso(readMeta($, MODIFIED_META), 'meta'), modifiedTextCandidate($, input.fetchedAt)]);
+  const dateline = findDateline([body.lead, ...body.paragraphs.slice(0, 3)]);
 
   const record: ArticleRecord = {
     url: input.url,
@@ -74,6 +80,7 @@ export function extractRecord(input: ExtractInput): ArticleRecord | undefined {
     headline,
     kicker,
     lead: body.lead,
+    teaser: body.teaser,
     paragraphs: body.paragraphs,
     published,
     modified: modified && modified.value !== published?.value ? modified : undefined,
@@ -87,7 +94,32 @@ export function extractRecord(input: ExtractInput): ArticleRecord | undefined {
     authors: nonEmpty(jsonLd?.authors.length ? jsonLd.authors : splitList(readMeta($, ['author', 'article:author', 'dc.creator', 'byl']))),
     tags: nonEmpty(jsonLd?.keywords.length ? jsonLd.keywords : splitList(readMeta($, ['keywords', 'news_keywords', 'article:tag']))),
   };
-  return record;
+  const profile = findProfile(input.profiles ?? shippedProfiles(), input.url, $);
+  if (!profile) return record;
+  const profiled = applyProfile(record, profile, $);
+  return { ...profiled, dateline: findDateline([profiled.lead, ...profiled.paragraphs.slice(0, 3)]) ?? profiled.dateline };
+}
+
+/**
+ * When the page's JSON-LD carries the article text and the visible-text heuristic found less than
+ * half of it (text rendered by scripts, or a layout the heuristic misreads), the declared text wins.
+ */
+function preferDeclaredBody(body: BodyParts, articleBody: string | undefined): BodyParts {
+  if (!articleBody) return body;
+  const declared = articleBody.replace(/<[^>]+>/g, ' ').split(/\n\s*\n|\r?\n/).map((part) => cleanText(part)).filter(Boolean);
+  const declaredChars = declared.reduce((sum, part) => sum + part.length, 0);
+  const foundChars = body.paragraphs.reduce((sum, part) => sum + part.length, 0);
+  if (declaredChars < 250 || foundChars >= declaredChars * 0.5) return body;
+  return { ...body, paragraphs: declared, subheads: [], lead: body.lead && declared.includes(body.lead) ? body.lead : declared[0] };
+}
+
+/** The dateline ("Schwerin/Parchim (dpa/mv) -") opens the lead or one of the first paragraphs. */
+function findDateline(candidates: Array<string | undefined>): Dateline | undefined {
+  for (const text of candidates) {
+    const found = text ? parseDateline(text)?.dateline : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function splitList(value: string | undefined): string[] {

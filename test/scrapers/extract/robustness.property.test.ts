@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractArticle, extractRecord } from '../../../src/scrapers/extract/extract-article.js';
+import { extractArticle, extractRecord, type ExtractInput } from '../../../src/scrapers/extract/extract-article.js';
 
 /**
  * Robustness: mutated, truncated and re-encoded pages never make extraction throw or hang; each
@@ -101,7 +101,8 @@ describe('extraction on mutated, truncated and re-encoded pages', () => {
         (pageIndex, how, type, mutations) => {
           let bytes = encode(PAGES[pageIndex]!, how);
           for (const change of mutations) bytes = apply(bytes, change);
-          const input = { body: bytes, url: 'https://example.org/2021/10/30/faehre.html', headers: type ? { 'content-type': type } : {}, fetchedAt: '2021-10-30T12:00:00Z' };
+          const headers: Record<string, string> = type ? { 'content-type': type } : {};
+          const input: ExtractInput = { body: bytes, url: 'https://example.org/2021/10/30/faehre.html', headers, fetchedAt: '2021-10-30T12:00:00Z' };
           const started = performance.now();
           const outcome = extractArticle(input);
           extractRecord(input);

@@ -13,9 +13,21 @@ export interface WallClock {
   second?: number;
 }
 
+/** Building an Intl formatter costs far more than using one; keep one per zone. */
+const OFFSET_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = OFFSET_FORMATTERS.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    OFFSET_FORMATTERS.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** UTC offset in minutes that `timeZone` has at the given instant. */
 export function offsetMinutesAt(instantMs: number, timeZone = BERLIN): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+  const name = offsetFormatter(timeZone)
     .formatToParts(new Date(instantMs))
     .find((part) => part.type === 'timeZoneName')?.value;
   const match = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name ?? '');

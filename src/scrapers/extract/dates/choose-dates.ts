@@ -15,6 +15,12 @@ export function timeElementCandidates($: CheerioAPI): DateCandidate[] {
   const candidates: Array<DateCandidate & { isUpdate: boolean; isMarked: boolean }> = [];
   for (const element of $('time').toArray()) {
     const time = $(element);
+    // A <time> inside a quoted or embedded post (blockquote, comments) dates that post, not the page.
+    if (time.closest('blockquote, aside, [class*="comment"], [class*="embed"]').length) continue;
+    // A <time> in the site's navigation, page header or footer is the site's clock or a listing.
+    if (time.closest('nav, footer, [class*="nav"], [id*="nav"]').length) continue;
+    const header = time.closest('header');
+    if (header.length && !header.closest('article, main').length && !header.find('h1').length) continue;
     const raw = time.attr('datetime') ?? time.attr('content');
     const parsed = (raw && parseIsoDate(raw)) || parseGermanDate(cleanText(time.text()));
     if (!parsed) continue;
@@ -39,21 +45,7 @@ export function timeElementCandidates($: CheerioAPI): DateCandidate[] {
  * anywhere. Snippets that speak of an update are skipped.
  */
 export function visibleTextCandidate($: CheerioAPI, fetchedAt?: string): DateCandidate | undefined {
-  const snippets: string[] = [];
-  let h1Index = -1;
-  const walk = (node: AnyNode): void => {
-    if (node.type === 'text') {
-      const text = cleanText((node as unknown as { data: string }).data);
-      if (text) snippets.push(text);
-      return;
-    }
-    if (node.type !== 'tag' && node.type !== 'root') return;
-    const element = node as Element;
-    if (node.type === 'tag' && SKIP_TAGS.has(element.name)) return;
-    if (element.name === 'h1' && h1Index < 0) h1Index = snippets.length;
-    for (const child of element.children) walk(child);
-  };
-  walk($.root().get(0)!);
+  const { snippets, h1Index } = textSnippets($);
   const at = (index: number): DateCandidate | undefined => {
     const text = `${snippets[index - 1]?.length ?? 99 < 30 ? snippets[index - 1] : ''} ${snippets[index]} ${snippets[index + 1] ?? ''}`;
     if (snippets[index]!.length > 160 || UPDATE_WORDS.test(`${snippets[index - 1] ?? ''} ${snippets[index]}`)) return undefined;
@@ -98,6 +90,48 @@ function classedDate($: CheerioAPI, fetchedAt?: string): DateCandidate | undefin
 const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'template', 'head', 'nav', 'footer', 'select', 'option', 'button']);
 const DATE_LABEL = /^(Datum|Veröffentlicht|Publiziert|Erschienen|Erstellt|Published|Posted|Date)\b/i;
 
+const MODIFIED_LABEL = /^(Zuletzt aktualisiert|Aktualisiert|Geändert|Letzte Aktualisierung|Updated|Last updated|Stand)\b\s*:?\s*(am\s)?/i;
+
+/** A printed update stamp ("Aktualisiert: 15. Oktober 2021, 19:05 Uhr") for `modified`. */
+export function modifiedTextCandidate($: CheerioAPI, fetchedAt?: string): DateCandidate | undefined {
+  const snippets = textSnippets($).snippets;
+  for (let i = 0; i < snippets.length; i++) {
+    const text = snippets[i]!;
+    if (text.length > 80 || !MODIFIED_LABEL.test(text)) continue;
+    const rest = text.replace(MODIFIED_LABEL, '');
+    const parsed = parseTextDate(rest.length >= 6 ? rest : `${rest} ${snippets[i + 1] ?? ''}`, fetchedAt);
+    if (parsed) return { ...parsed, source: 'text' };
+  }
+  return undefined;
+}
+
+/** Visible text snippets in document order and where the first <h1> starts (memoised per page). */
+const snippetCache = new WeakMap<object, { snippets: string[]; h1Index: number }>();
+
+function textSnippets($: CheerioAPI): { snippets: string[]; h1Index: number } {
+  const root = $.root().get(0)!;
+  const cached = snippetCache.get(root);
+  if (cached) return cached;
+  const snippets: string[] = [];
+  let h1Index = -1;
+  const walk = (node: AnyNode): void => {
+    if (node.type === 'text') {
+      const text = cleanText((node as unknown as { data: string }).data);
+      if (text) snippets.push(text);
+      return;
+    }
+    if (node.type !== 'tag' && node.type !== 'root') return;
+    const element = node as Element;
+    if (node.type === 'tag' && SKIP_TAGS.has(element.name)) return;
+    if (element.name === 'h1' && h1Index < 0) h1Index = snippets.length;
+    for (const child of element.children) walk(child);
+  };
+  walk(root);
+  const result = { snippets, h1Index };
+  snippetCache.set(root, result);
+  return result;
+}
+
 /** Microdata: any element with itemprop="datePublished" (content or datetime attribute). */
 export function microdataCandidate($: CheerioAPI): DateCandidate | undefined {
   for (const element of $('[itemprop="datePublished"], [itemprop="dateCreated"]').toArray()) {
@@ -108,10 +142,22 @@ export function microdataCandidate($: CheerioAPI): DateCandidate | undefined {
   return undefined;
 }
 
+/** A date in a data attribute of the page's markup (data-date="18. März 2020", data-published="…"). */
+export function dataAttributeCandidate($: CheerioAPI): DateCandidate | undefined {
+  for (const element of $('[data-date], [data-published], [data-publish-date], [data-pubdate], [data-published-at]').toArray()) {
+    const attribs = element.attribs;
+    const raw = attribs['data-published'] ?? attribs['data-publish-date'] ?? attribs['data-pubdate'] ?? attribs['data-published-at'] ?? attribs['data-date'] ?? '';
+    if (UPDATE_WORDS.test(attribs.class ?? '')) continue;
+    const parsed = parseIsoDate(raw) ?? parseTextDate(raw);
+    if (parsed) return { ...parsed, source: 'markup' };
+  }
+  return undefined;
+}
+
 /** "datePublished": "…" in inline scripts (page state, broken JSON-LD) that JSON.parse could not read. */
 export function scriptJsonCandidate(html: string): DateCandidate | undefined {
-  const match = /["']?(?:datePublished|date_published|publishedAt|published_at|publishDate|firstPublished|pubDate)["']?\s*:\s*["'](\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)["']/.exec(html);
-  const parsed = match ? parseIsoDate(match[1]!) : undefined;
+  const match = /["']?(?:datePublished|date_published|publishedAt|published_at|publishDate|firstPublished|publishedFirst|first[-_]publication|first[-_]published|pubDate|publicationDate)["']?\s*:\s*["'](\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}\.\d{1,2}\.\d{4}(?: \d{1,2}:\d{2})?)["']/.exec(html);
+  const parsed = match ? parseIsoDate(match[1]!) ?? parseTextDate(match[1]!) : undefined;
   return parsed ? { ...parsed, source: 'markup' } : undefined;
 }
 
@@ -124,9 +170,15 @@ export function urlDateCandidate(url: string): DateCandidate | undefined {
 /**
  * The documented rule for `published` (original publication, not the last update):
  * candidates are ranked JSON-LD datePublished > meta published tags > microdata > <time> (marked
- * datePublished first, update stamps dropped) > dates in inline script data > visible text > URL. The best-ranked candidate
- * wins; if it has no time of day, a lower-ranked candidate for the same day lends its time.
+ * datePublished first, update stamps dropped) > data-date attributes > dates in inline script data > visible text > URL. The best-ranked candidate
+ * wins; if it has no time of day, a lower-ranked candidate for the same day lends its time, and a
+ * timed date printed on the page (time element or text) for the day before replaces it (a bare
+ * day in metadata is often the print or CMS day).
  */
+function dayDistance(a: string, b: string): number {
+  return Math.abs(Date.parse(a.slice(0, 10)) - Date.parse(b.slice(0, 10))) / 86_400_000;
+}
+
 export function choosePublished(candidates: Array<DateCandidate | undefined>): Sourced<string> | undefined {
   const present = candidates.filter((candidate): candidate is DateCandidate => candidate !== undefined);
   const best = present[0];
@@ -134,6 +186,9 @@ export function choosePublished(candidates: Array<DateCandidate | undefined>): S
   if (!best.hasTime) {
     const sameDayWithTime = present.find((candidate) => candidate.hasTime && candidate.iso.slice(0, 10) === best.iso.slice(0, 10));
     if (sameDayWithTime) return { value: sameDayWithTime.iso, source: sameDayWithTime.source };
+    // A bare day in metadata a day off a timed date printed on the page is a print or CMS day.
+    const dayBefore = present.find((candidate) => candidate.hasTime && (candidate.source === 'time-element' || candidate.source === 'text') && dayDistance(candidate.iso, best.iso) === 1 && candidate.iso < best.iso);
+    if (dayBefore) return { value: dayBefore.iso, source: dayBefore.source };
   }
   return { value: best.iso, source: best.source };
 }

@@ -1,8 +1,10 @@
 import type { Element } from 'domhandler';
+import { parseTextDate } from '../dates/text-dates.js';
 import { cleanText, type CheerioAPI } from '../html.js';
 import { isBoilerplate, LEAD_CLASS } from './boilerplate.js';
 import { collectBlocks, type Block } from './blocks.js';
 import { findContentRoot } from './content-root.js';
+import { parseDateline } from './dateline.js';
 import { classAndId, descendants, linkDensity, rawText } from './dom.js';
 
 export interface BodyParts {
@@ -10,6 +12,8 @@ export interface BodyParts {
   /** Indexes into `paragraphs` of subheads (h2–h6). */
   subheads: number[];
   lead?: string | undefined;
+  /** A standfirst printed apart from the body text (between headline and body), not in `paragraphs`. */
+  teaser?: string | undefined;
   copyright?: string | undefined;
 }
 
@@ -30,11 +34,16 @@ export function extractBody($: CheerioAPI): BodyParts {
   if (!found) return { paragraphs: [], subheads: [], copyright: findCopyrightAnywhere($) };
 
   const blocks = collectBlocks(found.nodes, found.skip);
-  const leadBlock = findLeadBefore(root, found.nodes, found.skip);
+  // A standfirst before the body that opens with a dateline ("Schwerin (dpa) -") is the lead of
+  // the news text itself; any other standfirst is a teaser, kept apart from the paragraphs.
+  const before = findLeadBefore(root, found.nodes, found.skip);
+  const leadBlock = before && parseDateline(before.text) ? before : undefined;
+  const teaser = before && !leadBlock ? before.text : undefined;
   if (leadBlock) blocks.unshift(leadBlock);
 
   const paragraphs: string[] = [];
   const subheads: number[] = [];
+  const marked: boolean[] = [];
   let lead: string | undefined;
   let copyright: string | undefined;
   for (const block of blocks) {
@@ -44,11 +53,22 @@ export function extractBody($: CheerioAPI): BodyParts {
       continue;
     }
     if (CREDIT_LINE.test(text) && text.length < 150) continue;
+    if (isDateStamp(text)) continue;
     if (text.length < 200 && linkDensity(block.element, found.skip) > 0.6 && block.tag !== 'tr') continue;
-    if (paragraphs[paragraphs.length - 1] === text) continue;
+    if (paragraphs[paragraphs.length - 1] === text || text === teaser) continue;
     if (lead === undefined && (block === leadBlock || LEAD_CLASS.test(classAndId(block.element)))) lead = text;
     if (/^h[2-6]$/.test(block.tag)) subheads.push(paragraphs.length);
+    marked.push(LEAD_CLASS.test(classAndId(block.element)));
     paragraphs.push(text);
+  }
+  // The news text starts at its dateline: marked standfirsts above it are a teaser.
+  let teaserText = teaser;
+  const datelineAt = paragraphs.slice(0, 3).findIndex((paragraph) => parseDateline(paragraph) !== undefined);
+  if (datelineAt > 0 && teaserText === undefined && marked.slice(0, datelineAt).every(Boolean) && subheads.every((index) => index >= datelineAt)) {
+    teaserText = paragraphs.slice(0, datelineAt).join(' ');
+    paragraphs.splice(0, datelineAt);
+    subheads.forEach((index, i) => (subheads[i] = index - datelineAt));
+    if (lead !== undefined && teaserText.includes(lead)) lead = undefined;
   }
   // Trailing subheads and one-word lines ("Teilen", "Mehr zum Thema") end no article.
   while (paragraphs.length && (subheads.includes(paragraphs.length - 1) || paragraphs[paragraphs.length - 1]!.length < 15)) {
@@ -60,6 +80,7 @@ export function extractBody($: CheerioAPI): BodyParts {
     paragraphs,
     subheads,
     lead: lead ?? firstProse(paragraphs, subheads),
+    teaser: teaserText,
     copyright: copyright ?? findCopyrightAnywhere($),
   };
 }
@@ -81,15 +102,37 @@ function findLeadBefore(root: ReturnType<CheerioAPI['root']>[number], nodes: Ele
     }
   }
   if (h1Index < 0 || bodyStart - h1Index > 200) return undefined;
+  let unmarked: Block | undefined;
   for (let i = h1Index + 1; i < bodyStart; i++) {
     const element = all[i]!;
-    if (!LEAD_CLASS.test(classAndId(element)) || element.attribs.itemprop === 'headline') continue;
-    if (element.name === 'meta' || nodes.some((node) => isInside(element, node))) continue;
-    if (nodes.some((node) => isInside(node, element))) return undefined;
+    if (element.name === 'meta' || element.attribs.itemprop === 'headline' || nodes.some((node) => isInside(element, node))) continue;
+    if (nodes.some((node) => isInside(node, element))) break;
+    const marked = LEAD_CLASS.test(classAndId(element));
+    if (!marked && !STANDFIRST_TAGS.has(element.name)) continue;
+    if (skip(element) || isInsideSkipped(element, skip)) continue;
     const text = cleanText(rawText(element, skip));
-    if (text.length >= 40 && text.length <= 1200 && linkDensity(element, skip) < 0.3) return { text, tag: 'p', element };
+    if (text.length < 40 || text.length > 1200 || linkDensity(element, skip) >= 0.3) continue;
+    if (marked) return { text, tag: 'p', element };
+    // An unmarked paragraph or h2 right under the headline that reads as prose is a standfirst.
+    if (!unmarked && text.length >= 80 && /[.!?…“"»«]\s*$/.test(text) && !/\d{1,2}\.\d{1,2}\.\d{2,4}/.test(text)) unmarked = { text, tag: 'p', element };
   }
-  return undefined;
+  return unmarked;
+}
+
+const DATE_STAMP_START = /^(\d|(zuletzt\s)?aktualisiert|stand\b|veröffentlicht|erstellt|publiziert|datum\b|(video\s)?verfügbar bis)/i;
+
+/** A short line that is only a date stamp ("Aktualisiert: 03.04.2020, 12:00 Uhr"), not body text. */
+function isDateStamp(text: string): boolean {
+  return text.length < 70 && text.split(' ').length <= 9 && DATE_STAMP_START.test(text) && !/[.!?]["“”»«]?$/.test(text.replace(/\d\.$/, '')) && parseTextDate(text) !== undefined;
+}
+
+const STANDFIRST_TAGS = new Set(['p', 'h2']);
+
+function isInsideSkipped(element: Element, skip: (element: Element) => boolean): boolean {
+  for (let current = element.parent as Element | null; current && current.type === 'tag'; current = current.parent as Element | null) {
+    if (skip(current)) return true;
+  }
+  return false;
 }
 
 function isInside(element: Element, container: Element): boolean {
@@ -105,8 +148,9 @@ function firstProse(paragraphs: string[], subheads: number[]): string | undefine
 
 function findCopyrightAnywhere($: CheerioAPI): string | undefined {
   for (const element of $('p, div, span, small').toArray()) {
-    if ($(element).children().length > 0) continue;
-    const text = cleanText($(element).text());
+    const only = element.children.length === 1 ? element.children[0] : undefined;
+    if (!only || only.type !== 'text') continue;
+    const text = cleanText((only as unknown as { data: string }).data);
     if (text.length < 80 && /^©\s?\S/.test(text)) return text;
   }
   return undefined;

@@ -16,7 +16,7 @@ const NEVER_TEXT = new Set([
 const BOILERPLATE_ROLES = /^(navigation|complementary|banner|contentinfo|dialog|alertdialog|menu|menubar|search|toolbar|tablist)$/i;
 
 const UNLIKELY =
-  /(^|[\s_-])(ads?|adv|advert\w*|anzeigen?|werbung|banner|breadcrumbs?|combx|comments?|kommentare?|community|disqus|footer|gdpr|consent|cookies?|header|legends|menu|navi?|navigation|navbar|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|share|sharing|shariff|sponsor\w*|supplemental|pagination|pager|popup|modal|newsletter|teasers?|empfehlung\w*|recommend\w*|outbrain|taboola|plista|toolbar|author-?(box|bio|info)|autorenbox|bio|tags?|taglist|tag-list|topics|themen|print|more|weitere|readmore|read-more|mehr|subscribe|abo|paywall-?(hint|teaser|info)|promo|meistgelesen|most-read|trending|login|signup|overlay|sr-only|visually-hidden|credits?|copyright|byline|meta|dateline-box|infobox-related|jump|skip|toc)([\s_-]|$)/;
+  /(^|[\s_-])(ads?|adv|advert\w*|anzeigen?|werbung|banner|breadcrumbs?|combx|comments?|kommentare?|community|disqus|footer|gdpr|consent|cookies?|header|legends|menu|navi?|navigation|navbar|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|share|sharing|shariff|sponsor\w*|supplemental|pagination|pager|popup|modal|newsletter|teasers?|empfehlung\w*|recommend\w*|outbrain|taboola|plista|toolbar|author-?(box|bio|info)|autorenbox|bio|tags?|taglist|tag-list|topics|themen|print|more|weitere|readmore|read-more|mehr|subscribe|abo|paywall-?(hint|teaser|info)|promo|meistgelesen|most-read|trending|login|signup|overlay|sr-only|visually-hidden|credits?|bildzeile|bildunterschrift|bildtext|copyright|byline|meta|dateline-box|infobox-related|jump|skip|toc)([\s_-]|$)/;
 
 const MAYBE_ARTICLE = /(^|[\s_-])(article|artikel|body|content|main|story|entry|post|text|inhalt|beitrag|richtext|rte)([\s_-]|$)/;
 
@@ -49,14 +49,16 @@ function holdsArticle(element: Element): boolean {
 const POSITIVE = /article|artikel|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|inhalt|beitrag/;
 const NEGATIVE = /-ad-|hidden|banner|combx|comment|kommentar|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|teaser|empfehlung|newsletter/;
 
+const CLASS_WEIGHT = 25;
+
 export function classWeight(element: Element): number {
   const names = classAndId(element);
   if (!names.trim()) return 0;
   let weight = 0;
-  if (NEGATIVE.test(names)) weight -= 25;
-  if (POSITIVE.test(names)) weight += 25;
+  if (NEGATIVE.test(names)) weight -= CLASS_WEIGHT;
+  if (POSITIVE.test(names)) weight += CLASS_WEIGHT;
   return weight;
 }
 
-/** Elements whose class marks a lead/standfirst ("lead", "intro", "teaser-text"). */
-export const LEAD_CLASS = /(^|[\s_-])(lead|leadtext|lede|intro|introduction|standfirst|summary|abstract|deck|dek|subline|excerpt|teaser-?text|article-?teaser|vorspann|description)([\s_-]|$)/;
+/** Elements whose class marks a lead/standfirst ("lead", "intro", "teaser-text", "einleitung"). */
+export const LEAD_CLASS = /(^|[\s_-])(lead|leadtext|lede|deck|dek|subline|excerpt|description|abstract)([\s_-]|$)|intro|standfirst|summary|subtitle|sub-title|teaser-?text|article-?teaser|vorspann|einleitung|kurztext|header-?text/;

@@ -9,6 +9,8 @@ import { ancestors, childElements, collapsedLength, isElement, linkDensity, rawT
  * class weight; the final score is discounted by link density. The best element, plus siblings
  * that score nearly as well or hold plain prose, is the article body.
  */
+/** How many other strong candidates must share an ancestor for it to win (Readability uses 3 of 4). */
+const MIN_SHARED = 2;
 const TEXT_BLOCKS = new Set(['p', 'pre', 'td', 'blockquote']);
 const BLOCK_CHILDREN = new Set(['p', 'div', 'section', 'article', 'table', 'ul', 'ol', 'dl', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'form', 'main', 'header', 'footer', 'aside', 'nav', 'figure']);
 
@@ -19,7 +21,8 @@ export interface ContentRoot {
   skip: (element: Element) => boolean;
 }
 
-export function findContentRoot(root: AnyNode): ContentRoot | undefined {
+/** `onScores` sees every candidate's final score (for debugging a layout). */
+export function findContentRoot(root: AnyNode, onScores?: (scores: Map<Element, number>) => void): ContentRoot | undefined {
   const removed = new Map<Element, boolean>();
   const skip = (element: Element): boolean => {
     let value = removed.get(element);
@@ -31,14 +34,19 @@ export function findContentRoot(root: AnyNode): ContentRoot | undefined {
   };
 
   const scores = new Map<Element, number>();
-  const blocks: Element[] = [];
+  const blocks: Array<{ text: string; chain: Element[] }> = [];
   const walk = (node: AnyNode): void => {
     if (!isElement(node)) {
       for (const child of (node as unknown as { children?: AnyNode[] }).children ?? []) walk(child);
       return;
     }
     if (skip(node)) return;
-    if (TEXT_BLOCKS.has(node.name) || (node.name === 'div' && holdsTextDirectly(node))) blocks.push(node);
+    if (TEXT_BLOCKS.has(node.name)) blocks.push({ text: rawText(node, skip), chain: ancestors(node).slice(0, 5) });
+    else if (node.name === 'div') {
+      const direct = directText(node);
+      // A div of loose text is a paragraph; loose text beside blocks is a paragraph inside the div.
+      if (direct.length >= 25) blocks.push({ text: direct.text, chain: direct.hasBlocks ? [node, ...ancestors(node).slice(0, 4)] : ancestors(node).slice(0, 5) });
+    }
     for (const child of node.children) walk(child);
   };
   walk(root);
@@ -54,14 +62,12 @@ export function findContentRoot(root: AnyNode): ContentRoot | undefined {
     return score;
   };
 
-  for (const block of blocks) {
-    const text = rawText(block, skip);
+  for (const { text, chain } of blocks) {
     const length = collapsedLength(text);
     if (length < 25) continue;
     const contentScore = 1 + (text.match(/[,،、，]/g)?.length ?? 0) + Math.min(Math.floor(length / 100), 3);
-    const chain = ancestors(block).slice(0, 5);
     chain.forEach((ancestor, level) => {
-      if (ancestor.name === 'html' || ancestor.name === 'body') return;
+      if (ancestor.name === 'html') return;
       if (!scores.has(ancestor)) scores.set(ancestor, initial(ancestor));
       const divider = level === 0 ? 1 : level === 1 ? 2 : level * 3;
       scores.set(ancestor, scores.get(ancestor)! + contentScore / divider);
@@ -79,17 +85,36 @@ export function findContentRoot(root: AnyNode): ContentRoot | undefined {
       topScore = final;
     }
   }
+  onScores?.(finalScores);
   if (!top) return undefined;
 
-  // Climb while the parent scores at least as well: the text is split over sibling blocks.
-  let parent = top.parent;
-  while (isElement(parent) && parent.name !== 'body' && parent.name !== 'html') {
-    const parentScore = finalScores.get(parent);
-    if (parentScore === undefined || parentScore < topScore * 0.9) break;
-    if (parentScore > topScore) topScore = parentScore;
-    top = parent;
-    parent = top.parent;
+  // Readability's two ways up: when three of the strongest candidates share an ancestor, the
+  // text is split over them and the ancestor is the article; and a parent that outscores the
+  // candidate on the way up (before scores fall below a third) wins.
+  const strong = [...finalScores].filter(([element, score]) => element !== top && score >= topScore * 0.75).sort((a, b) => b[1] - a[1]).slice(0, 4);
+  if (strong.length >= MIN_SHARED) {
+    const chains = strong.map(([element]) => new Set(ancestors(element)));
+    for (let parent = top.parent; isElement(parent) && parent.name !== 'body' && parent.name !== 'html'; parent = parent.parent) {
+      if (chains.filter((chain) => chain.has(parent as Element)).length >= MIN_SHARED) {
+        top = parent;
+        break;
+      }
+    }
   }
+  topScore = finalScores.get(top) ?? topScore;
+  let lastScore = topScore;
+  for (let parent = top.parent; isElement(parent) && parent.name !== 'body' && parent.name !== 'html'; parent = parent.parent) {
+    const parentScore = finalScores.get(parent);
+    if (parentScore === undefined) continue;
+    if (parentScore < topScore / 3) break;
+    if (parentScore > lastScore) {
+      top = parent;
+      topScore = parentScore;
+      break;
+    }
+    lastScore = parentScore;
+  }
+  while (isElement(top.parent) && top.parent.name !== 'body' && childElements(top.parent).length === 1) top = top.parent;
 
   const nodes: Element[] = [];
   const siblingsOf = isElement(top.parent) ? childElements(top.parent) : [top];
@@ -116,12 +141,19 @@ export function findContentRoot(root: AnyNode): ContentRoot | undefined {
   return { nodes, skip };
 }
 
-/** A div whose own text nodes hold prose (text separated by <br>, not wrapped in <p>). */
-function holdsTextDirectly(element: Element): boolean {
-  let direct = 0;
+/** Text of a div outside its block children: loose text nodes and inline elements. */
+function directText(element: Element): { text: string; length: number; hasBlocks: boolean } {
+  const parts: string[] = [];
+  let hasBlocks = false;
   for (const child of element.children) {
-    if (child.type === 'text') direct += collapsedLength((child as unknown as { data: string }).data);
-    else if (isElement(child) && BLOCK_CHILDREN.has(child.name)) return false;
+    if (child.type === 'text') parts.push((child as unknown as { data: string }).data);
+    else if (isElement(child)) {
+      if (BLOCK_CHILDREN.has(child.name) || child.name === 'li' || child.name === 'ul') hasBlocks = true;
+      else if (INLINE_TEXT.has(child.name)) parts.push(rawText(child));
+    }
   }
-  return direct >= 25;
+  const text = parts.join(' ');
+  return { text, length: collapsedLength(text), hasBlocks };
 }
+
+const INLINE_TEXT = new Set(['span', 'font', 'b', 'strong', 'i', 'em', 'u', 'small', 'big', 'mark', 'q', 'cite', 'abbr', 'sub', 'sup', 'a']);

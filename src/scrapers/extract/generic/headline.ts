@@ -24,6 +24,19 @@ export function extractHeadline($: CheerioAPI, fallbackTitles: Array<string | un
       kicker = cleanText(h1.prevAll().filter((_, element) => KICKER_CLASS.test($(element).attr('class') ?? '')).first().text());
     }
     kicker = kicker.replace(/\s*:$/, '');
+    const titles = fallbackTitles.map((title) => stripSiteName(cleanText(title))).filter((title) => title.length >= 10);
+    // An h1 holding "Kicker Headline" without marking the kicker: the page's metadata title is the
+    // headline's end, and what stands before it is the kicker.
+    const tail = titles.find((title) => headline.length > title.length && headline.endsWith(title));
+    if (tail && !kicker) {
+      kicker = cleanText(headline.slice(0, headline.length - tail.length)).replace(/\s*[:|–—-]$/, '');
+      headline = tail;
+    }
+    // An h1 that is only a section or place name ("Literatur", "Bangkok") is not the headline.
+    const longer = titles.find((title) => title.split(' ').length >= 3 && !title.includes(headline));
+    if (headline && headline.split(' ').length <= 2 && longer) {
+      return { headline: { value: longer, source: 'meta' }, kicker: undefined };
+    }
     if (headline) {
       return {
         headline: { value: headline, source: 'markup' },

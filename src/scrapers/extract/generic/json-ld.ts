@@ -7,6 +7,8 @@ export interface JsonLdArticle {
   authors: string[];
   inLanguage?: string | undefined;
   keywords: string[];
+  /** The full text, where the page puts it in its JSON-LD. */
+  articleBody?: string | undefined;
 }
 
 const ARTICLE_TYPES = /^(NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|BlogPosting|LiveBlogPosting|Report|OpinionNewsArticle|BackgroundNewsArticle)$/;
@@ -53,7 +55,8 @@ function toArticle(record: Record<string, unknown>): JsonLdArticle {
       .concat(record.author ?? [])
       .map((author) => (typeof author === 'string' ? author : asString((author as Record<string, unknown>)?.name)))
       .filter((name): name is string => Boolean(name)),
-    inLanguage: asString(record.inLanguage),
+    inLanguage: asString(record.inLanguage) ?? asString((record.inLanguage as Record<string, unknown> | undefined)?.name),
+    articleBody: asString(record.articleBody) ?? asString(record.text),
     keywords: typeof record.keywords === 'string'
       ? record.keywords.split(',').map((keyword) => keyword.trim()).filter(Boolean)
       : Array.isArray(record.keywords) ? record.keywords.filter((k): k is string => typeof k === 'string') : [],
@@ -61,5 +64,17 @@ function toArticle(record: Record<string, unknown>): JsonLdArticle {
 }
 
 function asString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  return typeof value === 'string' && value.trim() ? decodeEntities(value.trim()) : undefined;
+}
+
+const NAMED: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: '\u00a0' };
+
+/** Some portals HTML-escape their JSON-LD strings ("&#8222;Zitat&#8220;"). */
+function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
+    if (entity[0] !== '#') return NAMED[entity.toLowerCase()] ?? whole;
+    const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1));
+    return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }

@@ -15,3 +15,14 @@ export function readMeta($: CheerioAPI, names: readonly string[]): string | unde
 
 export const PUBLISHED_META = ['article:published_time', 'og:article:published_time', 'datePublished', 'date', 'dc.date', 'dc.date.issued', 'dcterms.created', 'pubdate', 'publishdate', 'parsely-pub-date', 'sailthru.date'];
 export const MODIFIED_META = ['article:modified_time', 'og:updated_time', 'dateModified', 'last-modified', 'dcterms.modified'];
+
+/** Portal-specific publication metas ("sw-pubdate", "article.published", "publish-date"): any name saying publish/pubdate but not update. */
+export function readLooseMetaPublished($: CheerioAPI): string | undefined {
+  for (const element of $('meta[content]').toArray()) {
+    const key = (element.attribs.property ?? element.attribs.name ?? element.attribs.itemprop ?? '').toLowerCase();
+    if (!/pub(lish(ed)?|lication)?[-_.:]?date|publish(ed)?[-_.:]?(time|at|on)?$|date[-_.]?publi|first[-_]?publi/.test(key) || /modif|updat|expir/.test(key)) continue;
+    const content = element.attribs.content?.trim();
+    if (content) return content;
+  }
+  return undefined;
+}
