@@ -7,6 +7,8 @@ export const EXIT = {
   usage: 2,
   /** The run finished, but some sources or pages failed. */
   partial: 3,
+  /** Stopped by SIGINT/SIGTERM before the crawl was done; the next `chronik crawl` resumes. */
+  stopped: 4,
 } as const;
 
 export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];

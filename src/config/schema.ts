@@ -13,13 +13,21 @@ const httpUrl = z
 
 export const sourceSchema = z
   .object({
-    url: httpUrl.describe('Where the crawl starts.'),
+    url: httpUrl.describe('Where the crawl starts. For kind search, "{query}" marks where the query goes.'),
     kind: z
-      .enum(['seed'])
+      .enum(['seed', 'topic', 'search', 'feed', 'sitemap'])
       .default('seed')
-      .describe('seed: an article page whose related links lead to the rest of the story.'),
+      .describe(
+        'seed: an article page whose related links lead to the rest of the story; topic: a topic/tag page ' +
+          '(its pagination is followed); search: a site-search URL with {query}; feed: RSS or Atom; ' +
+          'sitemap: a sitemap or sitemap index (Google-News sitemaps too).',
+      ),
+    query: z.string().min(1).optional().describe('For kind search: the query put in place of {query}.'),
   })
-  .strict();
+  .strict()
+  .refine((source) => source.kind !== 'search' || (source.query !== undefined && source.url.includes('{query}')), {
+    message: 'a search source needs a url with {query} and a query',
+  });
 
 export const topicSchema = z
   .object({
@@ -37,6 +45,33 @@ export const topicSchema = z
       .describe('Terms that mark an article as off topic when they appear in its headline.'),
     from: z.iso.date().optional().describe('Earliest publication day (YYYY-MM-DD) kept.'),
     to: z.iso.date().optional().describe('Latest publication day (YYYY-MM-DD) kept.'),
+  })
+  .strict();
+
+/** Selectors tried in order to dismiss a cookie-consent dialog; the first visible match is clicked. */
+const DEFAULT_CONSENT_SELECTORS = [
+  '#consent-accept',
+  'button[data-consent="accept"]',
+  '#didomi-notice-agree-button',
+  '.sp_choice_type_11',
+  'button:has-text("Alle akzeptieren")',
+  'button:has-text("Akzeptieren")',
+  'button:has-text("Zustimmen")',
+  'button[id*="accept" i]',
+  'button[class*="accept" i]',
+];
+
+export const renderSchema = z
+  .object({
+    hosts: z.array(z.string().min(1)).default([]).describe('Hosts whose pages are always rendered in Chromium.'),
+    auto: z.boolean().default(true).describe('Render a page that has scripts but no article text.'),
+    executablePath: z.string().default('/usr/bin/chromium').describe('Chromium to drive (never downloaded).'),
+    maxPages: z.number().int().min(1).default(2).describe('Pages rendered at once in the one browser.'),
+    timeoutMs: z.number().int().min(100).default(15_000).describe('Per page: load, consent click, settle.'),
+    consentSelectors: z
+      .array(z.string().min(1))
+      .default(DEFAULT_CONSENT_SELECTORS)
+      .describe('Tried in order to dismiss a cookie-consent dialog before the page is read.'),
   })
   .strict();
 
@@ -68,6 +103,39 @@ export const crawlSchema = z
       .default(false)
       .describe('Allow loopback and private addresses (only for the offline fixture world).'),
     respectRobotsTxt: z.boolean().default(true).describe('Obey robots.txt rules and Crawl-delay.'),
+    robotsSitemaps: z
+      .boolean()
+      .default(false)
+      .describe('Also read the sitemaps that robots.txt of a source host names (Sitemap: lines).'),
+    maxHubDepth: z
+      .number()
+      .int()
+      .min(0)
+      .default(2)
+      .describe('Hub pages (topic, search, archive listings) passed in a row without an on-topic article between.'),
+    maxPaginationPages: z.number().int().min(1).default(20).describe('Pages of one paginated listing followed, at most.'),
+    minLinkScore: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('Links from hubs, feeds and sitemaps scoring below this (term groups matched by text, context, URL) are not fetched.'),
+    maxAttempts: z.number().int().min(1).default(3).describe('Tries per URL for 429, 503, 5xx and network failures.'),
+    maxBackoffMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(60_000)
+      .describe('Longest pause of a host after 429/503 (exponential, or Retry-After when given).'),
+    stateFile: z
+      .string()
+      .min(1)
+      .default('crawl-state.sqlite')
+      .describe('Frontier and crawl log in state.dir; an unfinished crawl resumes from it.'),
+    logFile: z
+      .string()
+      .optional()
+      .describe('Structured log (JSON lines) of the crawl; relative to state.dir. Unset: crawl.log in state.dir.'),
+    render: renderSchema.default(renderSchema.parse({})),
   })
   .strict();
 
@@ -129,4 +197,5 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type TopicProfile = z.infer<typeof topicSchema>;
 export type CrawlOptions = z.infer<typeof crawlSchema>;
+export type RenderOptions = z.infer<typeof renderSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;

@@ -1,26 +1,30 @@
+import path from 'node:path';
 import PQueue from 'p-queue';
+import { readArchivedResponse } from '../archive/warc-reader.js';
 import type { WarcWriter } from '../archive/warc-writer.js';
 import type { Config } from '../config/schema.js';
 import { ChronikError, describeError } from '../errors.js';
 import type { ArticleIndex } from '../index/meili-client.js';
 import { deliverPending, type IndexOutbox } from '../index/outbox.js';
-import { toIndexDocument } from '../index/to-index-document.js';
 import { canonicalKey } from '../scrapers/discover/canonical-url.js';
-import { judgeArticle, scoreLink } from '../scrapers/discover/relevance.js';
-import { extractArticle } from '../scrapers/extract/extract-article.js';
-import { fetchUrl, type FetchOptions } from '../scrapers/fetch/http-fetch.js';
 import type { UrlPolicy } from '../scrapers/fetch/url-guard.js';
-import { MemoryFrontier } from '../scrapers/frontier/memory-frontier.js';
-import { HostLimiter } from '../scrapers/politeness/host-limiter.js';
-import { parseRobots, rulesForRobotsStatus, type RobotsRules } from '../scrapers/politeness/robots.js';
-import type { ArchiveRef, FetchResult, FrontierEntry, IndexDocument } from './types.js';
+import type { Frontier } from '../scrapers/frontier/frontier.js';
+import { SqliteFrontier, type PassInfo } from '../scrapers/frontier/sqlite-frontier.js';
+import { crawlFingerprint, isSourceEntry, sourceEntry, sourceUrl } from './crawl-sources.js';
+import { interpretPage, type PageRenderer } from './crawl-page.js';
+import { CrawlStopped, PoliteFetcher } from './polite-fetcher.js';
+import type { FrontierEntry, IndexDocument } from './types.js';
 
 export type CrawlEvent =
+  | { type: 'pass'; pass: number; resumed: boolean; releasedLeases: number; reason: PassInfo['reason']; stateFile: string }
   | { type: 'fetched'; url: string; status: number }
   | { type: 'article'; url: string; isOnTopic: boolean; headline: string; reasons: string[] }
   | { type: 'skipped'; url: string; reason: string }
+  | { type: 'retry'; url: string; why: string; waitMs: number }
   | { type: 'failed'; url: string; message: string }
-  | { type: 'indexed'; count: number };
+  | { type: 'indexed'; count: number }
+  | { type: 'progress'; fetched: number; queued: number; onTopic: number; errors: number }
+  | { type: 'stopping' };
 
 export interface SourceOutcome {
   url: string;
@@ -43,6 +47,14 @@ export interface CrawlSummary {
   sources: SourceOutcome[];
   failures: Array<{ url: string; message: string }>;
   durationMs: number;
+  /** Crawl pass number in the state file; resumed when this run continued an unfinished pass. */
+  pass: number;
+  resumed: boolean;
+  /** True when the run was asked to stop (SIGINT/SIGTERM) before the frontier was empty. */
+  stopped: boolean;
+  /** URLs still waiting in the frontier (stopped, or the page budget ran out): the next run continues. */
+  pending: number;
+  stateFile?: string | undefined;
 }
 
 export interface CrawlDependencies {
@@ -52,43 +64,61 @@ export interface CrawlDependencies {
   index: ArticleIndex | undefined;
   outbox: IndexOutbox;
   onEvent?: (event: CrawlEvent) => void;
+  /** Default: the persistent SQLite frontier in config.state.dir. */
+  frontier?: Frontier;
+  /** Aborting stops leasing; in-flight pages finish or go back to the frontier. */
+  signal?: AbortSignal;
+  /** Chromium for pages that need JavaScript; without it such pages stay not-an-article. */
+  renderer?: PageRenderer;
 }
 
 const INDEX_BATCH_SIZE = 100;
-const MAX_ATTEMPTS = 3;
-const HTML_TYPES = /^(text\/html|application\/xhtml\+xml)\b/i;
 
 /**
- * discover → fetch → archive → extract → judge → index, from the configured sources through
- * related links. Every response is archived before it is interpreted, so the archive holds
- * the evidence even for pages that are then skipped.
+ * discover → fetch → archive → extract → judge → index, from the configured sources. The
+ * frontier is persistent: a killed crawl resumes where it stopped, a finished one starts a new
+ * pass (with conditional GETs). Every response is archived before it is interpreted.
  */
-export async function runCrawl({ config, archive, index, outbox, onEvent = () => undefined }: CrawlDependencies): Promise<CrawlSummary> {
+export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
+  const { config, archive, index, outbox, signal, renderer, onEvent = () => undefined } = deps;
   const startedAt = Date.now();
   const crawl = config.crawl;
   const policy: UrlPolicy = {
     allowHosts: new Set(
-      (crawl.allowHosts.length > 0 ? crawl.allowHosts : config.sources.map((source) => new URL(source.url).hostname)).map(
-        (host) => host.toLowerCase(),
-      ),
+      (crawl.allowHosts.length > 0 ? crawl.allowHosts : config.sources.map((source) => new URL(sourceUrl(source)).hostname)).map((host) => host.toLowerCase()),
     ),
     allowPrivateAddresses: crawl.allowPrivateAddresses,
   };
-  const fetchOptions: FetchOptions = {
-    userAgent: crawl.userAgent,
-    timeoutMs: crawl.timeoutMs,
-    maxBodyBytes: crawl.maxBodyBytes,
-    policy,
-  };
-  const frontier = new MemoryFrontier();
-  const hosts = new HostLimiter({ concurrency: crawl.perHostConcurrency, minDelayMs: crawl.minDelayMs });
-  const robotsByOrigin = new Map<string, Promise<RobotsRules>>();
-  const queue = new PQueue({ concurrency: crawl.concurrency });
+  const isAllowedHost = (url: string): boolean => policy.allowHosts.has(new URL(url).hostname.toLowerCase());
+  const stateFile = path.join(config.state.dir, crawl.stateFile);
+  const ownFrontier = deps.frontier === undefined;
+  const frontier: Frontier = deps.frontier ?? new SqliteFrontier(stateFile, { fingerprint: crawlFingerprint(config) });
+  const passInfo: PassInfo = frontier instanceof SqliteFrontier ? frontier.pass : { pass: 1, resumed: false, releasedLeases: 0, reason: 'first' };
+  onEvent({ type: 'pass', ...passInfo, stateFile });
+
   const summary: CrawlSummary = {
     fetched: 0, articles: 0, onTopic: 0, offTopic: 0, notArticles: 0, failed: 0, indexed: 0, waitingForIndex: 0,
-    sources: [], failures: [], durationMs: 0,
+    sources: [], failures: [], durationMs: 0, pass: passInfo.pass, resumed: passInfo.resumed, stopped: false, pending: 0,
+    stateFile: ownFrontier ? stateFile : undefined,
   };
   const sourceOutcomes = new Map<string, SourceOutcome>();
+  const sourceHosts = new Set(config.sources.map((source) => new URL(sourceUrl(source)).origin));
+  const fetcher = new PoliteFetcher({
+    crawl,
+    policy,
+    archive,
+    signal,
+    onRetry: (url, why, waitMs) => onEvent({ type: 'retry', url, why: String(why), waitMs }),
+    onRobots: (origin, rules) => {
+      // Sitemap lines of a source host's robots.txt are one more discovery source, if asked for.
+      if (!crawl.robotsSitemaps || !sourceHosts.has(origin)) return;
+      frontier.addMany(
+        rules.sitemaps.filter(isAllowedHost).map((url) => ({ url, canonicalKey: canonicalKey(url), depth: 0, via: `${origin}/robots.txt`, reason: 'robots-sitemap' as const, linkScore: 50, hubDepth: 0 })),
+      );
+      schedule();
+    },
+  });
+  const queue = new PQueue({ concurrency: crawl.concurrency });
   let queuedSinceDelivery = 0;
   let indexProblem: string | undefined = index ? undefined : 'Meilisearch is not available';
   let fetchBudget = crawl.maxPages;
@@ -110,7 +140,7 @@ export async function runCrawl({ config, archive, index, outbox, onEvent = () =>
     queuedSinceDelivery = 0;
     if (!index || indexProblem) return;
     try {
-      const count = await deliverPending(outbox, (documents) => index.upsert(documents), INDEX_BATCH_SIZE);
+      const count = await deliverPending(outbox, (documents) => index.enqueueUpsert(documents), INDEX_BATCH_SIZE);
       summary.indexed += count;
       if (count > 0) onEvent({ type: 'indexed', count });
     } catch (error) {
@@ -120,158 +150,129 @@ export async function runCrawl({ config, archive, index, outbox, onEvent = () =>
     }
   };
 
-  /** Fetches and archives one URL, retrying what the server asks to retry. */
-  const fetchAndArchive = async (url: string): Promise<{ result: FetchResult; archiveRef: ArchiveRef }> => {
-    const host = new URL(url).host;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await hosts.run(host, () => fetchUrl(url, fetchOptions));
-        const archiveRef = await archive.writeExchange(result);
-        if ((result.status === 429 || result.status >= 500) && attempt < MAX_ATTEMPTS) {
-          await sleep(retryDelayMs(result.headers['retry-after'], attempt));
-          continue;
-        }
-        return { result, archiveRef };
-      } catch (error) {
-        const retryable = error instanceof ChronikError && error.action === 'retry-later' && !isNameResolutionError(error);
-        if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
-        await sleep(retryDelayMs(undefined, attempt));
-      }
-    }
-  };
-
-  const robotsFor = (url: string): Promise<RobotsRules> => {
-    const origin = new URL(url).origin;
-    let rules = robotsByOrigin.get(origin);
-    if (!rules) {
-      rules = loadRobotsRules(origin);
-      robotsByOrigin.set(origin, rules);
-    }
-    return rules;
-  };
-
-  const loadRobotsRules = async (origin: string): Promise<RobotsRules> => {
-    if (!crawl.respectRobotsTxt) return rulesForRobotsStatus(404);
-    const robotsUrl = `${origin}/robots.txt`;
-    const { result } = await fetchAndArchive(robotsUrl); // network errors propagate: the host is unreachable
-    if (result.status !== 200) return rulesForRobotsStatus(result.status);
-    const rules = parseRobots(robotsUrl, new TextDecoder().decode(result.body), crawl.userAgent);
-    if (rules.crawlDelaySecs !== undefined) hosts.setMinDelay(new URL(origin).host, rules.crawlDelaySecs * 1000);
-    return rules;
-  };
-
-  const enqueueLinks = (entry: FrontierEntry, links: Array<{ url: string; title: string; category?: string | undefined; sectionLabel?: string | undefined }>): void => {
-    if (entry.depth >= crawl.maxDepth) return;
-    for (const link of links) {
-      if (!policy.allowHosts.has(new URL(link.url).hostname.toLowerCase())) continue;
-      frontier.add({
-        url: link.url,
-        canonicalKey: canonicalKey(link.url),
-        depth: entry.depth + 1,
-        via: entry.url,
-        reason: 'related-link',
-        linkScore: scoreLink(config.topic, { url: link.url, anchorText: link.title, category: link.category, sectionLabel: link.sectionLabel }),
-      });
-    }
-  };
-
   const processEntry = async (entry: FrontierEntry): Promise<void> => {
-    const isSeed = entry.reason === 'seed';
+    const isSource = isSourceEntry(entry);
     const markSource = (ok: boolean, message?: string): void => {
-      if (isSeed) sourceOutcomes.set(entry.url, { url: entry.url, ok, message });
+      if (isSource) sourceOutcomes.set(entry.url, { url: entry.url, ok, message });
     };
     try {
-      const rules = await robotsFor(entry.url).catch((error: unknown) => {
+      const rules = await fetcher.robotsFor(entry.url).catch((error: unknown) => {
         throw reportedForUrl(error, entry.url);
       });
       if (!rules.isAllowed(entry.url)) {
+        fetchBudget += 1; // nothing was fetched
         onEvent({ type: 'skipped', url: entry.url, reason: 'disallowed by robots.txt' });
         markSource(false, `${entry.url}: disallowed by robots.txt`);
+        frontier.complete(entry.canonicalKey, { status: 0, outcome: 'disallowed' });
         return;
       }
-      if (fetchBudget <= 0) return;
-      fetchBudget -= 1;
-      const { result, archiveRef } = await fetchAndArchive(entry.url);
+      const known = frontier.validators(entry.canonicalKey);
+      const accept = entry.reason === 'feed' || entry.reason === 'sitemap' || entry.reason === 'robots-sitemap'
+        ? 'application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5'
+        : undefined;
+      let { result, archiveRef } = await fetcher.fetch(entry.url, known ?? {}, accept);
       summary.fetched += 1;
       onEvent({ type: 'fetched', url: entry.url, status: result.status });
+      if (result.notModified && known?.archive) {
+        // 304: the page is as archived before; interpret that copy (its links may lead to new pages).
+        const archived = await readArchivedResponse(config.archive.dir, known.archive);
+        result = { ...result, status: archived.status, headers: archived.headers, body: archived.body, fetchedAt: archived.date, notModified: false };
+        archiveRef = known.archive;
+      }
+      if (result.notModified) {
+        onEvent({ type: 'skipped', url: entry.url, reason: 'not modified since the last pass' });
+        frontier.complete(entry.canonicalKey, { status: 304, outcome: 'not-modified', validators: known });
+        return;
+      }
+      if (result.status >= 400 && result.status < 500 && !isSource) {
+        // A dead link found on the way (404, 410, a share button) is not a failure of the crawl.
+        onEvent({ type: 'skipped', url: entry.url, reason: `HTTP ${result.status}` });
+        frontier.complete(entry.canonicalKey, { status: result.status, outcome: `http-${result.status}` });
+        return;
+      }
       if (result.status < 200 || result.status >= 300) {
         const message = `${entry.url}: HTTP ${result.status}${result.statusText ? ` ${result.statusText}` : ''}`;
         fail(entry.url, message);
         markSource(false, message);
+        frontier.complete(entry.canonicalKey, { status: result.status, outcome: 'failed' });
         return;
       }
-      const contentType = result.headers['content-type'] ?? '';
-      if (contentType && !HTML_TYPES.test(contentType)) {
-        const message = `${entry.url}: not an HTML page (${contentType.split(';')[0]})`;
-        fail(entry.url, message);
-        markSource(false, message);
-        return;
+      const page = await interpretPage({ config, frontier, isAllowedHost, archive, renderer }, entry, result, archiveRef);
+      if (page.failure) {
+        fail(entry.url, page.failure);
+        markSource(false, page.failure);
+      } else markSource(true);
+      if (page.article) {
+        summary.articles += 1;
+        onEvent({ type: 'article', url: entry.url, isOnTopic: page.article.isOnTopic, headline: page.article.headline, reasons: page.article.reasons });
+        if (page.article.isOnTopic) summary.onTopic += 1;
+        else summary.offTopic += 1;
+      } else if (page.skipped) {
+        if (page.outcome === 'not-an-article' || page.outcome === 'hub') summary.notArticles += 1;
+        onEvent({ type: 'skipped', url: entry.url, reason: page.skipped });
       }
-      markSource(true);
-      const outcome = extractArticle({ body: result.body, url: result.finalUrl, headers: result.headers, fetchedAt: result.fetchedAt });
-      if (outcome.kind === 'not-an-article') {
-        summary.notArticles += 1;
-        onEvent({ type: 'skipped', url: entry.url, reason: outcome.reason });
-        return;
-      }
-      const record = outcome.record;
-      summary.articles += 1;
-      const verdict = judgeArticle(config.topic, record);
-      onEvent({ type: 'article', url: entry.url, isOnTopic: verdict.isOnTopic, headline: record.headline.value, reasons: verdict.reasons });
-      const canonical = canonicalKey(record.canonicalUrl);
-      const isDuplicate = canonical !== entry.canonicalKey && !frontier.markSeen(canonical);
-      if (!verdict.isOnTopic) {
-        summary.offTopic += 1;
-        if (isSeed) enqueueLinks(entry, record.relatedLinks);
-        return;
-      }
-      summary.onTopic += 1;
-      enqueueLinks(entry, record.relatedLinks);
-      if (isDuplicate) return;
-      await queueForIndex(toIndexDocument({ ...record, archive: archiveRef }));
+      if (page.document) await queueForIndex(page.document);
+      // Discovered links first, then completion: a kill in between re-fetches this page, never loses a link.
+      frontier.addMany(page.discovered.map(normalisedForFetch));
+      frontier.complete(entry.canonicalKey, {
+        status: result.status,
+        outcome: page.outcome,
+        validators: { etag: result.headers.etag, lastModified: result.headers['last-modified'], archive: archiveRef },
+      });
     } catch (error) {
+      if (error instanceof CrawlStopped) {
+        frontier.release(entry.canonicalKey);
+        return;
+      }
       const message = describeError(error);
       fail(entry.url, message);
       markSource(false, message);
+      frontier.complete(entry.canonicalKey, { status: 0, outcome: 'failed' });
     }
   };
 
+  const stopped = (): boolean => signal?.aborted === true;
   const schedule = (): void => {
-    while (queue.size + queue.pending < crawl.concurrency) {
+    while (!stopped() && fetchBudget > 0 && queue.size + queue.pending < crawl.concurrency) {
       const entry = frontier.lease();
       if (!entry) return;
+      fetchBudget -= 1;
       void queue.add(async () => {
         await processEntry(entry);
+        onEvent({ type: 'progress', fetched: summary.fetched, queued: frontier.pendingCount, onTopic: summary.onTopic, errors: summary.failed });
         schedule();
       });
     }
   };
+  const onAbort = (): void => onEvent({ type: 'stopping' });
+  signal?.addEventListener('abort', onAbort, { once: true });
 
-  for (const source of config.sources) {
-    frontier.add({ url: source.url, canonicalKey: canonicalKey(source.url), depth: 0, reason: 'seed', linkScore: Number.MAX_SAFE_INTEGER });
+  try {
+    // Sources are (re-)added every run; in a resumed pass the ones already done stay done.
+    frontier.addMany(config.sources.map(sourceEntry));
+    schedule();
+    await queue.onIdle();
+    await deliverOutbox();
+    renderer && (await renderer.close());
+    summary.stopped = stopped();
+    const counts = frontier.counts();
+    summary.pending = counts.pending + counts.leased;
+    if (!summary.stopped && summary.pending === 0 && frontier instanceof SqliteFrontier) frontier.finishPass();
+    summary.waitingForIndex = outbox.pendingCount;
+    summary.indexProblem = indexProblem;
+    summary.sources = config.sources.map((source) => {
+      const url = sourceUrl(source);
+      const outcome = sourceOutcomes.get(url);
+      if (outcome) return outcome;
+      if (frontier.wasCompleted(canonicalKey(url))) return { url, ok: true, message: 'fetched in an earlier run of this pass' };
+      return { url, ok: false, message: `${url}: not fetched (${summary.stopped ? 'crawl stopped' : 'page budget spent'})` };
+    });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (ownFrontier) frontier.close();
   }
-  schedule();
-  await queue.onIdle();
-  await deliverOutbox();
-  summary.waitingForIndex = outbox.pendingCount;
-  summary.indexProblem = indexProblem;
-
-  summary.sources = config.sources.map(
-    (source) => sourceOutcomes.get(source.url) ?? { url: source.url, ok: false, message: `${source.url}: not fetched (page budget spent)` },
-  );
   summary.durationMs = Date.now() - startedAt;
   return summary;
-}
-
-/** Retry-After in seconds or as an HTTP date; otherwise exponential: 1 s, 2 s, 4 s … capped at 30 s. */
-export function retryDelayMs(retryAfter: string | undefined, attempt: number): number {
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0) * 1000, 60_000);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.min(Math.max(date - Date.now(), 0), 60_000);
-  }
-  return Math.min(1000 * 2 ** (attempt - 1), 30_000);
 }
 
 /** A failure of the host's robots.txt is reported for the URL that needed it. */
@@ -281,10 +282,11 @@ function reportedForUrl(error: unknown, url: string): unknown {
   return new ChronikError(error.code, error.userMessage.replace(robotsUrl, url), { action: error.action, cause: error });
 }
 
-function isNameResolutionError(error: ChronikError): boolean {
-  return /ENOTFOUND|EAI_AGAIN|name not resolved/.test(error.userMessage);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Pages found on the way are fetched under their normalised URL (no tracking parameters, no
+ * fragment, sorted query): one request per page however it was linked. Configured sources keep
+ * the URL the researcher wrote.
+ */
+function normalisedForFetch(entry: FrontierEntry): FrontierEntry {
+  return entry.url === entry.canonicalKey ? entry : { ...entry, url: entry.canonicalKey };
 }

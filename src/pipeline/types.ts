@@ -43,6 +43,8 @@ export interface FrontierEntry {
   linkScore: number;
   /** Hub pages (topic, search, pagination) passed since the last on-topic article or source. */
   hubDepth?: number | undefined;
+  /** Page number minus one within a paginated listing (0 for its first page). */
+  paginationIndex?: number | undefined;
 }
 
 /** One HTTP exchange as received, redirects already followed. */
@@ -122,6 +124,8 @@ export interface ArticleRecord {
   language?: string | undefined;
   fetchedAt: string;
   archive?: ArchiveRef | undefined;
+  /** A standfirst printed apart from the body text (not in `paragraphs`). */
+  teaser?: string | undefined;
   /** Indexes into `paragraphs` of the subheads. */
   subheads?: number[] | undefined;
   /** Authors as the page names them (JSON-LD author, meta author). */

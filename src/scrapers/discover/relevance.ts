@@ -32,8 +32,13 @@ export function judgeArticle(profile: TopicProfile, record: ArticleRecord): Rele
   const day = record.published?.value.slice(0, 10);
   const outsideWindow = day !== undefined && ((profile.from && day < profile.from) || (profile.to && day > profile.to));
   if (outsideWindow) reasons.push(`published ${day} outside ${profile.from ?? '…'}–${profile.to ?? '…'}`);
+  // An undated "article" at a site root or a section path ("/", "/lokales/") is a front page
+  // whose teaser list the extractor took for a body: on topic by its teasers, not by itself.
+  const pathname = safePathname(record.url);
+  const isUndatedFront = !record.published && (pathname === '/' || pathname.endsWith('/'));
+  if (isUndatedFront) reasons.push('undated front or section page');
   return {
-    isOnTopic: score === profile.anyOfEach.length && !excluded && !outsideWindow,
+    isOnTopic: score === profile.anyOfEach.length && !excluded && !outsideWindow && !isUndatedFront,
     score,
     reasons,
   };
@@ -54,6 +59,14 @@ export function containsTerm(text: string, term: string): boolean {
   const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[\s-]+/g, '[\\s-]*');
   const end = term.length <= 4 ? '(?![\\p{L}\\d])' : '';
   return new RegExp(`(?<![\\p{L}\\d])${escaped}${end}`, term.length <= 4 ? 'u' : 'iu').test(text.normalize('NFC'));
+}
+
+function safePathname(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '';
+  }
 }
 
 function decodeURIComponentSafe(value: string): string {

@@ -13,6 +13,11 @@ export interface FetchOptions {
   lastModified?: string | undefined;
   /** Extra request headers, e.g. Accept for feeds. */
   accept?: string;
+  /**
+   * Called before every request, the first and each redirect hop, after the URL guard;
+   * throws to refuse the hop (e.g. robots.txt disallows the redirect target).
+   */
+  checkHop?: (url: string) => Promise<void>;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -29,6 +34,7 @@ export async function fetchUrl(url: string, options: FetchOptions): Promise<Fetc
   let currentUrl = url;
   for (;;) {
     await assertUrlAllowed(currentUrl, options.policy);
+    await options.checkHop?.(currentUrl);
     const requestHeaders = buildRequestHeaders(options, redirects.length === 0);
     const response = await requestOnce(currentUrl, requestHeaders, options.timeoutMs);
     const location = response.headers.get('location');

@@ -1,15 +1,17 @@
 import type { FrontierEntry } from '../../pipeline/types.js';
+import { isBetter, type Completion, type Frontier, type FrontierCounts, type UrlValidators } from './frontier.js';
 
 /**
- * In-memory frontier: each canonical key is admitted once per crawl, and the best-scored,
- * shallowest entry is leased first. (A persistent SQLite frontier with the same shape
- * replaces it when crawls must survive being killed.)
+ * In-memory frontier for one process: same contract as SqliteFrontier, nothing survives the
+ * process. Used by tests and benchmarks that need no resume.
  */
-export class MemoryFrontier {
+export class MemoryFrontier implements Frontier {
   readonly #seen = new Set<string>();
   readonly #pending: FrontierEntry[] = [];
+  readonly #leased = new Map<string, FrontierEntry>();
+  readonly #validators = new Map<string, UrlValidators>();
+  readonly #done = new Set<string>();
 
-  /** False when the canonical key was seen before in this crawl. */
   add(entry: FrontierEntry): boolean {
     if (this.#seen.has(entry.canonicalKey)) return false;
     this.#seen.add(entry.canonicalKey);
@@ -17,7 +19,12 @@ export class MemoryFrontier {
     return true;
   }
 
-  /** Marks a key as known without queuing it (e.g. the canonical URL of a fetched page). */
+  addMany(entries: readonly FrontierEntry[]): number {
+    let added = 0;
+    for (const entry of entries) if (this.add(entry)) added += 1;
+    return added;
+  }
+
   markSeen(canonicalKey: string): boolean {
     const isNew = !this.#seen.has(canonicalKey);
     this.#seen.add(canonicalKey);
@@ -30,14 +37,39 @@ export class MemoryFrontier {
     for (let i = 1; i < this.#pending.length; i++) {
       if (isBetter(this.#pending[i]!, this.#pending[bestIndex]!)) bestIndex = i;
     }
-    return this.#pending.splice(bestIndex, 1)[0];
+    const [entry] = this.#pending.splice(bestIndex, 1);
+    this.#leased.set(entry!.canonicalKey, entry!);
+    return entry;
+  }
+
+  complete(canonicalKey: string, completion: Completion): void {
+    if (!this.#leased.delete(canonicalKey)) return;
+    this.#done.add(canonicalKey);
+    if (completion.validators) this.#validators.set(canonicalKey, completion.validators);
+  }
+
+  release(canonicalKey: string): void {
+    const entry = this.#leased.get(canonicalKey);
+    if (!entry) return;
+    this.#leased.delete(canonicalKey);
+    this.#pending.push(entry);
+  }
+
+  validators(canonicalKey: string): UrlValidators | undefined {
+    return this.#validators.get(canonicalKey);
+  }
+
+  wasCompleted(canonicalKey: string): boolean {
+    return this.#done.has(canonicalKey);
+  }
+
+  counts(): FrontierCounts {
+    return { pending: this.#pending.length, leased: this.#leased.size, done: this.#done.size };
   }
 
   get pendingCount(): number {
     return this.#pending.length;
   }
-}
 
-function isBetter(a: FrontierEntry, b: FrontierEntry): boolean {
-  return a.linkScore !== b.linkScore ? a.linkScore > b.linkScore : a.depth < b.depth;
+  close(): void {}
 }

@@ -1,0 +1,101 @@
+import type { WarcWriter } from '../archive/warc-writer.js';
+import type { Config } from '../config/schema.js';
+import { toIndexDocument } from '../index/to-index-document.js';
+import { canonicalKey } from '../scrapers/discover/canonical-url.js';
+import { parseXmlListing } from '../scrapers/discover/feeds.js';
+import { judgeArticle } from '../scrapers/discover/relevance.js';
+import { extractArticle } from '../scrapers/extract/extract-article.js';
+import { parseHtml } from '../scrapers/extract/html.js';
+import { classifyBody } from '../scrapers/fetch/content-gate.js';
+import type { Frontier } from '../scrapers/frontier/frontier.js';
+import { needsRender } from '../scrapers/render/needs-render.js';
+import { articlePageEntries, hubEntries, listingEntries, relatedEntries } from './crawl-discovery.js';
+import { isSourceEntry } from './crawl-sources.js';
+import { archiveRendered } from './archive-rendered.js';
+import type { ArchiveRef, ExtractOutcome, FetchResult, FrontierEntry, IndexDocument } from './types.js';
+
+/** Chromium behind an interface, so the crawl can run (and be tested) without it. */
+export interface PageRenderer {
+  /** The DOM after scripts ran and the consent dialog was dismissed, serialised as HTML. */
+  render(url: string, isAllowedUrl: (url: string) => boolean, userAgent: string, rawHtml?: Uint8Array): Promise<{ html: string; finalUrl: string }>;
+  close(): Promise<void>;
+}
+
+export interface PageContext {
+  config: Config;
+  frontier: Frontier;
+  isAllowedHost: (url: string) => boolean;
+  archive: WarcWriter;
+  renderer?: PageRenderer | undefined;
+}
+
+export interface PageOutcome {
+  /** For the crawl log: on-topic, off-topic, duplicate, not-an-article, hub, listing, not-parsed, failed. */
+  outcome: string;
+  article?: { isOnTopic: boolean; headline: string; reasons: string[] } | undefined;
+  document?: IndexDocument | undefined;
+  discovered: FrontierEntry[];
+  /** Why the page is counted as failed (e.g. a source that is neither HTML nor a feed). */
+  failure?: string | undefined;
+  skipped?: string | undefined;
+}
+
+const LISTING_REASONS = new Set(['feed', 'sitemap', 'robots-sitemap']);
+
+/**
+ * What a fetched (and archived) page means for the crawl: a feed or sitemap lists URLs; an
+ * HTML page is an article (judged; on topic → indexed, related links followed) or a hub
+ * (its links followed within the hub depth). Anything else is archived and left alone.
+ */
+export async function interpretPage(context: PageContext, entry: FrontierEntry, result: FetchResult, archiveRef: ArchiveRef): Promise<PageOutcome> {
+  const kind = classifyBody(result.headers['content-type'], result.body);
+  if (kind === 'xml-listing') {
+    const listing = parseXmlListing(new TextDecoder().decode(result.body), result.finalUrl);
+    return { outcome: 'listing', discovered: listingEntries(context, entry, listing), skipped: `${listing.kind} listing` };
+  }
+  if (kind !== 'html') {
+    const type = (result.headers['content-type'] ?? 'unknown type').split(';')[0];
+    const message = LISTING_REASONS.has(entry.reason) ? `${entry.url}: not a feed or sitemap (${type})` : `${entry.url}: not an HTML page (${type})`;
+    // Only a configured source that is not readable counts as a failure; a stray PDF link does not.
+    return isSourceEntry(entry) ? { outcome: 'not-parsed', discovered: [], failure: message } : { outcome: 'not-parsed', discovered: [], skipped: message };
+  }
+  let page = { body: result.body, url: result.finalUrl, headers: result.headers, fetchedAt: result.fetchedAt };
+  let outcome: ExtractOutcome = extractArticle(page);
+  if (outcome.kind === 'not-an-article' && context.renderer && shouldRender(context.config, result)) {
+    const rendered = await context.renderer.render(result.finalUrl, context.isAllowedHost, context.config.crawl.userAgent, result.body);
+    const renderedResult = await archiveRendered(context.archive, result, rendered.html);
+    page = { body: renderedResult.result.body, url: result.finalUrl, headers: renderedResult.result.headers, fetchedAt: renderedResult.result.fetchedAt };
+    outcome = extractArticle(page);
+    if (outcome.kind === 'article') archiveRef = renderedResult.archiveRef;
+  }
+  if (outcome.kind === 'not-an-article') {
+    const discovered = hubEntries(context, entry, parseHtml(new TextDecoder().decode(page.body)), result.finalUrl);
+    return { outcome: discovered.length > 0 ? 'hub' : 'not-an-article', discovered, skipped: outcome.reason };
+  }
+  const record = outcome.record;
+  const verdict = judgeArticle(context.config.topic, record);
+  const article = { isOnTopic: verdict.isOnTopic, headline: record.headline.value, reasons: verdict.reasons };
+  // rel=canonical: the page is known under its canonical URL too, so that URL is not fetched again.
+  const canonical = canonicalKey(record.canonicalUrl);
+  const isDuplicate = canonical !== entry.canonicalKey && !context.frontier.markSeen(canonical) && context.frontier.wasCompleted(canonical);
+  // The extractor's related links when it found some; otherwise the page's own links (a second
+  // parse, so only then: parsing is most of the CPU a page costs).
+  const followLinks = (): FrontierEntry[] =>
+    record.relatedLinks.length > 0
+      ? relatedEntries(context, entry, record.relatedLinks)
+      : articlePageEntries(context, entry, parseHtml(new TextDecoder().decode(page.body)), result.finalUrl);
+  if (!verdict.isOnTopic) {
+    // An off-topic source page still leads somewhere: the researcher chose it.
+    return { outcome: 'off-topic', article, discovered: isSourceEntry(entry) ? followLinks() : [] };
+  }
+  const discovered = followLinks();
+  if (isDuplicate) return { outcome: 'duplicate', article, discovered };
+  return { outcome: 'on-topic', article, discovered, document: toIndexDocument({ ...record, archive: archiveRef }) };
+}
+
+function shouldRender(config: Config, result: FetchResult): boolean {
+  const render = config.crawl.render;
+  const host = new URL(result.finalUrl).hostname.toLowerCase();
+  if (render.hosts.some((candidate) => candidate.toLowerCase() === host)) return true;
+  return render.auto && needsRender(new TextDecoder().decode(result.body));
+}

@@ -1,0 +1,56 @@
+import type { ArchiveRef, FrontierEntry } from '../../pipeline/types.js';
+
+/** What was kept of a URL's last successful fetch, for a conditional GET next time. */
+export interface UrlValidators {
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+  /** Where the body that these validators describe lives, to reuse it on a 304. */
+  archive?: ArchiveRef | undefined;
+}
+
+/** How a leased URL ended; written to the crawl log. */
+export interface Completion {
+  /** HTTP status, or 0 when no response came. */
+  status: number;
+  /** e.g. "on-topic", "off-topic", "not-an-article", "failed", "disallowed". */
+  outcome: string;
+  validators?: UrlValidators | undefined;
+}
+
+/** Counts of one crawl pass. */
+export interface FrontierCounts {
+  pending: number;
+  leased: number;
+  done: number;
+}
+
+/**
+ * The crawl's to-do list. Each canonical key is admitted once per crawl pass; the best-scored,
+ * shallowest entry is leased first; a leased entry is either completed (never fetched again in
+ * this pass) or released (back to pending). MemoryFrontier and SqliteFrontier share this
+ * contract (test/scrapers/frontier/frontier.contract.ts).
+ */
+export interface Frontier {
+  /** False when the canonical key was seen before in this pass. */
+  add(entry: FrontierEntry): boolean;
+  /** Adds several entries at once (one transaction where that means something); returns how many were new. */
+  addMany(entries: readonly FrontierEntry[]): number;
+  /** Marks a key as known without queuing it (e.g. the canonical URL of a fetched page); false if known. */
+  markSeen(canonicalKey: string): boolean;
+  lease(): FrontierEntry | undefined;
+  complete(canonicalKey: string, completion: Completion): void;
+  /** Gives a leased entry back, e.g. when the crawl stops before fetching it. */
+  release(canonicalKey: string): void;
+  /** Validators of the URL's last successful fetch in any pass. */
+  validators(canonicalKey: string): UrlValidators | undefined;
+  /** True when the key was completed in this pass (by this process or an earlier one). */
+  wasCompleted(canonicalKey: string): boolean;
+  counts(): FrontierCounts;
+  readonly pendingCount: number;
+  close(): void;
+}
+
+/** Leasing order: higher link score first, then shallower, then first come. */
+export function isBetter(a: FrontierEntry, b: FrontierEntry): boolean {
+  return a.linkScore !== b.linkScore ? a.linkScore > b.linkScore : a.depth < b.depth;
+}
