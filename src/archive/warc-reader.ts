@@ -16,6 +16,8 @@ export interface ArchivedResponse {
 
 export interface ArchivedRecord extends ArchivedResponse {
   type: string;
+  /** The record's own Content-Type (for resource records, the type of what it holds). */
+  warcContentType: string;
   ref: ArchiveRef;
 }
 
@@ -54,6 +56,7 @@ export async function* iterateWarcFile(archiveDir: string, warcFile: string): As
     yield {
       ...response,
       type: record.warcType ?? '',
+      warcContentType: record.warcContentType ?? '',
       ref: {
         warcFile,
         offset: parser.offset,

@@ -35,6 +35,16 @@ export class WarcWriter {
     return next;
   }
 
+  /**
+   * Archives something Chronik derived from a response, e.g. the DOM Chromium rendered, as a
+   * `resource` record for the same URL that refers to the original response record.
+   */
+  writeResource(resource: { url: string; date: string; contentType: string; body: Uint8Array; refersTo?: ArchiveRef; note?: string }): Promise<ArchiveRef> {
+    const next = this.#tail.then(() => this.#writeRecord(resourceRecord(resource)));
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+
   async close(): Promise<void> {
     await this.#tail;
     await this.#file?.handle.close();
@@ -63,6 +73,25 @@ export class WarcWriter {
       throw new ChronikError('ARCHIVE_FAILED', `cannot write to the archive in ${this.#options.dir}: ${(error as Error).message}`, {
         cause: error,
       });
+    }
+  }
+
+  async #writeRecord(record: WARCRecord): Promise<ArchiveRef> {
+    try {
+      const file = await this.#currentFile();
+      const bytes = await serialize(record);
+      const offset = file.size;
+      await file.handle.write(bytes, 0, bytes.length, offset);
+      file.size = offset + bytes.length;
+      return {
+        warcFile: file.name,
+        offset,
+        length: bytes.length,
+        recordId: record.warcHeaders.headers.get('WARC-Record-ID') ?? '',
+        payloadDigest: record.warcHeaders.headers.get('WARC-Payload-Digest') ?? record.warcHeaders.headers.get('WARC-Block-Digest') ?? '',
+      };
+    } catch (error) {
+      throw new ChronikError('ARCHIVE_FAILED', `cannot write to the archive in ${this.#options.dir}: ${(error as Error).message}`, { cause: error });
     }
   }
 
@@ -122,6 +151,13 @@ function responseRecord(fetched: FetchResult): WARCRecord {
     },
     [fetched.body],
   );
+}
+
+function resourceRecord(resource: { url: string; date: string; contentType: string; body: Uint8Array; refersTo?: ArchiveRef; note?: string }): WARCRecord {
+  const warcHeaders: Record<string, string> = { 'Content-Type': resource.contentType };
+  if (resource.refersTo?.recordId) warcHeaders['WARC-Refers-To'] = resource.refersTo.recordId;
+  if (resource.note) warcHeaders['WARC-Chronik-Note'] = resource.note;
+  return WARCRecord.create({ url: resource.url, date: resource.date, type: 'resource', warcVersion: 'WARC/1.1', warcHeaders }, [resource.body]);
 }
 
 /**

@@ -63,7 +63,7 @@ export async function interpretPage(context: PageContext, entry: FrontierEntry, 
   let outcome: ExtractOutcome = extractArticle(page);
   if (outcome.kind === 'not-an-article' && context.renderer && shouldRender(context.config, result)) {
     const rendered = await context.renderer.render(result.finalUrl, context.isAllowedHost, context.config.crawl.userAgent, result.body);
-    const renderedResult = await archiveRendered(context.archive, result, rendered.html);
+    const renderedResult = await archiveRendered(context.archive, result, archiveRef, rendered.html);
     page = { body: renderedResult.result.body, url: result.finalUrl, headers: renderedResult.result.headers, fetchedAt: renderedResult.result.fetchedAt };
     outcome = extractArticle(page);
     if (outcome.kind === 'article') archiveRef = renderedResult.archiveRef;

@@ -1,4 +1,5 @@
-import { iterateWarcFile, listWarcFiles } from '../archive/warc-reader.js';
+import { iterateWarcFile, listWarcFiles, type ArchivedRecord } from '../archive/warc-reader.js';
+import { RENDERED_DOM_TYPE } from './archive-rendered.js';
 import type { TopicProfile } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import type { ArticleIndex } from '../index/meili-client.js';
@@ -32,10 +33,10 @@ export async function collectDocumentsFromArchive(archiveDir: string, topic: Top
     summary.files += 1;
     try {
       for await (const record of iterateWarcFile(archiveDir, warcFile)) {
-        if (record.type !== 'response' || record.status < 200 || record.status >= 300) continue;
-        if (record.url.endsWith('/robots.txt') || !HTML_TYPES.test(record.headers['content-type'] ?? 'text/html')) continue;
+        const page = asHtmlPage(record);
+        if (!page) continue;
         summary.responses += 1;
-        const outcome = extractArticle({ body: record.body, url: record.url, headers: record.headers, fetchedAt: record.date });
+        const outcome = extractArticle({ body: record.body, url: record.url, headers: page.headers, fetchedAt: record.date });
         if (outcome.kind !== 'article') continue;
         summary.articles += 1;
         if (!judgeArticle(topic, outcome.record).isOnTopic) continue;
@@ -50,6 +51,17 @@ export async function collectDocumentsFromArchive(archiveDir: string, topic: Top
   }
   summary.documents = latest.size;
   return { documents: [...latest.values()], summary };
+}
+
+/**
+ * The records that held pages the crawl extracted: 2xx HTML responses, and the DOM Chromium
+ * rendered (resource records written by archive-rendered.ts).
+ */
+function asHtmlPage(record: ArchivedRecord): { headers: Record<string, string> } | undefined {
+  if (record.type === 'resource') return record.warcContentType === RENDERED_DOM_TYPE ? { headers: { 'content-type': 'text/html; charset=utf-8' } } : undefined;
+  if (record.type !== 'response' || record.status < 200 || record.status >= 300) return undefined;
+  if (record.url.endsWith('/robots.txt') || !HTML_TYPES.test(record.headers['content-type'] ?? 'text/html')) return undefined;
+  return { headers: record.headers };
 }
 
 /** Replaces the index's documents with those rebuilt from the archive. */

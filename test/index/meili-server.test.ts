@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { ChronikError } from '../../src/errors.js';
 import { getFreePort } from '../../src/index/free-port.js';
@@ -327,6 +327,40 @@ describe.skipIf(!hasBundledBinary)('embedded Meilisearch (real binary)', () => {
       const connection = await connect({ dataDir, port });
       expect(connection.url).toBe(`http://127.0.0.1:${port}`);
       await connection.release();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'releaseOnExit leaves a signal to a command that handles it itself (a crawl stopping gracefully)',
+    async () => {
+      const dataDir = path.join(await tempDir(), 'meili');
+      const connection = await connect({ dataDir });
+      const pid = readServerJson(dataDir)?.pid ?? -1;
+      const before = process.listeners('SIGINT');
+      const uninstall = releaseOnExit(connection);
+      cleanups.push(uninstall);
+      const ours = process.listeners('SIGINT').find((listener) => !before.includes(listener)) as () => void;
+      let commandSawIt = false;
+      const commandHandler = () => {
+        commandSawIt = true;
+      };
+      process.on('SIGINT', commandHandler);
+      const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+      try {
+        ours();
+        commandHandler();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(exit).not.toHaveBeenCalled();
+        expect(commandSawIt).toBe(true);
+        expect(isProcessAlive(pid)).toBe(true);
+      } finally {
+        exit.mockRestore();
+        process.off('SIGINT', commandHandler);
+        uninstall();
+        await connection.release();
+      }
+      await waitUntil(() => !isProcessAlive(pid));
     },
     TEST_TIMEOUT,
   );

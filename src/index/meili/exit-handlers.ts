@@ -6,14 +6,18 @@ import { errorText } from './util.js';
 
 /**
  * Release the connection when the process ends: on SIGINT/SIGTERM await release() and exit with
- * 130/143 (a second signal exits at once); on plain exit do a synchronous best effort.
+ * 130/143 (a second signal exits at once), unless the process has another handler for that
+ * signal; on plain exit do a synchronous best effort.
  * Returns a function that uninstalls the handlers. Does nothing for an external server.
  */
 export function releaseOnExit(connection: MeiliConnection): () => void {
   const state = embeddedStateOf(connection);
   if (state === undefined) return () => {};
   let stopping = false;
-  const onSignal = (code: number) => () => {
+  const onSignal = (code: number, signal: NodeJS.Signals) => () => {
+    // A command with its own handler (a crawl stopping gracefully) releases the connection
+    // itself when it is done; exiting here would cut that short. The exit handler still runs.
+    if (process.listenerCount(signal) > 1) return;
     if (stopping) process.exit(code);
     stopping = true;
     connection
@@ -21,8 +25,8 @@ export function releaseOnExit(connection: MeiliConnection): () => void {
       .catch((error: unknown) => state.log(`Could not release Meilisearch: ${errorText(error)}`))
       .finally(() => process.exit(code));
   };
-  const onSigint = onSignal(130);
-  const onSigterm = onSignal(143);
+  const onSigint = onSignal(130, 'SIGINT');
+  const onSigterm = onSignal(143, 'SIGTERM');
   const onExit = () => releaseAtExit(state);
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
