@@ -1,105 +1,123 @@
-// Timeline page. Scraped text is untrusted: it is only ever set through textContent,
-// never parsed as HTML. The query lives in the URL so a view can be shared.
-const form = document.getElementById('search-form');
-const fields = ['q', 'from', 'to', 'group'];
+// Timeline page: plain ES modules, no build step. The query state lives in the URL, so a view can
+// be shared; the page talks only to Chronik's own API (never to Meilisearch, never with a key).
+import { renderFacets, renderHistogram, renderHits, renderStory } from './render.js';
+import { apiParams, finerGroup, stateFromSearch, stateToParams, toggle } from './state.js';
 
-function readUrlState() {
-  const params = new URLSearchParams(location.search);
-  for (const name of fields) {
-    const value = params.get(name);
-    if (value !== null) document.getElementById(name).value = value;
-  }
-  return params;
+const PAGE = 25;
+const $ = (id) => document.getElementById(id);
+let state = stateFromSearch(location.search);
+let shown = 0;
+let total = 0;
+
+function fillForm() {
+  for (const name of ['q', 'from', 'to', 'group', 'sort', 'view']) $(name).value = state[name];
 }
 
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
+function readForm() {
+  for (const name of ['q', 'from', 'to', 'group', 'sort', 'view']) state[name] = $(name).value;
 }
 
-function segmentsToNodes(segments) {
-  return segments.map((segment) => (segment.match ? element('mark', segment.text) : document.createTextNode(segment.text)));
-}
-
-function renderHistogram(buckets, group) {
-  const container = document.getElementById('histogram');
-  container.replaceChildren();
-  const max = Math.max(1, ...buckets.map((bucket) => bucket.count));
-  for (const bucket of buckets) {
-    const bar = element('button');
-    bar.type = 'button';
-    bar.style.height = `${Math.round((bucket.count / max) * 100)}%`;
-    bar.title = `${bucket.key}: ${bucket.count}`;
-    bar.addEventListener('click', () => zoomTo(bucket.key, group));
-    container.append(bar);
+function updateExports() {
+  for (const format of ['csv', 'json', 'md']) {
+    const params = apiParams(state, { format });
+    $(`export-${format}`).href = `/api/export?${params}`;
   }
 }
 
-function zoomTo(key, group) {
-  if (group !== 'month' || !/^\d{4}-\d{2}$/.test(key)) return;
-  const [year, month] = key.split('-').map(Number);
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  document.getElementById('from').value = `${key}-01`;
-  document.getElementById('to').value = `${key}-${String(last).padStart(2, '0')}`;
-  document.getElementById('group').value = 'day';
-  submit();
+function describe(result) {
+  const noun = result.query.view === 'stories' ? (result.total === 1 ? 'Story' : 'Storys') : 'Artikel';
+  const range = state.from || state.to ? ` · ${state.from || '…'} bis ${state.to || '…'}` : '';
+  const filters = ['site', 'place', 'agency', 'story'].flatMap((name) => state[name]).length;
+  return `${result.total} ${noun}${range}${filters ? ` · ${filters} Filter` : ''}`;
 }
 
-function renderResults(result) {
-  const list = document.getElementById('results');
-  list.replaceChildren();
-  let currentGroup;
-  for (const hit of result.hits) {
-    const group = (hit.day ?? 'ohne Datum').slice(0, result.query.group === 'month' ? 7 : 10);
-    if (group !== currentGroup) {
-      currentGroup = group;
-      list.append(element('li', group, 'group-label'));
-    }
-    const item = element('li', undefined, 'hit');
-    const time = element('time', hit.publishedIso ? hit.publishedIso.slice(0, 16).replace('T', ' ') : '—');
-    if (hit.publishedIso) time.dateTime = hit.publishedIso;
-    const link = element('a');
-    link.href = /^https?:\/\//.test(hit.url) ? hit.url : '#';
-    link.rel = 'noopener noreferrer';
-    if (hit.kicker) link.append(document.createTextNode(`${hit.kicker}: `));
-    link.append(...segmentsToNodes(hit.headlineSegments));
-    const snippet = element('p');
-    snippet.append(...segmentsToNodes(hit.snippet));
-    item.append(time, link, element('div', `${hit.site}${hit.dateline ? ` · ${hit.dateline}` : ''}`, 'site'), snippet);
-    list.append(item);
-  }
-  document.getElementById('status').textContent = `${result.total} Artikel`;
-}
-
-async function search(params) {
-  const query = new URLSearchParams();
-  for (const name of fields) if (params.get(name)) query.set(name, params.get(name));
-  query.set('limit', '200');
-  const response = await fetch(`/api/search?${query}`);
+async function fetchJson(path) {
+  const response = await fetch(path);
   const body = await response.json();
-  if (!response.ok) {
-    document.getElementById('status').textContent = `Fehler: ${body.error}`;
-    return;
-  }
-  renderHistogram(body.buckets, body.query.group);
-  renderResults(body);
+  if (!response.ok) throw new Error(body.error ?? response.statusText);
+  return body;
 }
 
-function submit() {
-  const params = new URLSearchParams();
-  for (const name of fields) {
-    const value = document.getElementById(name).value;
-    if (value) params.set(name, value);
+async function search({ append = false } = {}) {
+  const status = $('status');
+  status.textContent = 'Suche …';
+  try {
+    const result = await fetchJson(`/api/search?${apiParams(state, { limit: PAGE, offset: append ? shown : 0 })}`);
+    total = result.total;
+    shown = (append ? shown : 0) + result.hits.length;
+    if (!append) {
+      renderHistogram($('histogram'), result.buckets, result.query.group, zoom);
+      renderFacets($('facets'), result.facets, state, (attribute, value) => {
+        state[attribute] = toggle(state[attribute], value);
+        commit();
+      });
+    }
+    renderHits($('results'), result.hits, result.query.group, openStory, append);
+    status.textContent = `${describe(result)}${result.bucketsTruncated ? ' · Histogramm unvollständig (zu viele Tage: Woche oder Monat wählen)' : ''}`;
+    $('more').hidden = shown >= total;
+    document.body.dataset.ready = 'true';
+  } catch (error) {
+    status.textContent = `Fehler: ${error.message}`;
   }
-  history.pushState(null, '', `?${params}`);
-  void search(params);
 }
 
-form.addEventListener('submit', (event) => {
+function zoom(bucket) {
+  state.from = bucket.from;
+  state.to = bucket.to;
+  state.group = finerGroup(state.group);
+  fillForm();
+  commit();
+}
+
+async function openStory(id) {
+  const dialog = $('story');
+  try {
+    const view = await fetchJson(`/api/article/${encodeURIComponent(id)}`);
+    renderStory($('story-content'), view, (storyId) => {
+      dialog.close();
+      state = { ...state, story: [storyId], view: 'copies', from: '', to: '' };
+      fillForm();
+      commit();
+    });
+    dialog.showModal();
+  } catch (error) {
+    $('status').textContent = `Fehler: ${error.message}`;
+  }
+}
+
+/** New state → address bar (shareable) → results. */
+function commit() {
+  const params = stateToParams(state);
+  history.pushState(null, '', params.size ? `?${params}` : location.pathname);
+  updateExports();
+  void search();
+}
+
+$('search-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  submit();
+  readForm();
+  commit();
 });
-window.addEventListener('popstate', () => void search(readUrlState()));
-void search(readUrlState());
+for (const name of ['group', 'sort', 'view']) {
+  $(name).addEventListener('change', () => {
+    readForm();
+    commit();
+  });
+}
+$('reset').addEventListener('click', () => {
+  state = stateFromSearch('');
+  fillForm();
+  commit();
+});
+$('more').addEventListener('click', () => void search({ append: true }));
+$('story-close').addEventListener('click', () => $('story').close());
+window.addEventListener('popstate', () => {
+  state = stateFromSearch(location.search);
+  fillForm();
+  updateExports();
+  void search();
+});
+
+fillForm();
+updateExports();
+void search();

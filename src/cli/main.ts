@@ -9,7 +9,7 @@ import { crawlExitStatus, crawlInto, formatCrawlSummary } from './commands/crawl
 import { runDemo } from './commands/demo.js';
 import { runExtract, type ExtractFlags } from './commands/extract.js';
 import { runMainJob } from './commands/run.js';
-import { printTimeline, queryFromFlags, type SearchFlags } from './commands/search.js';
+import { printTimeline, searchFromFlags, type SearchFlags } from './commands/search.js';
 import { serveTimeline } from './commands/serve.js';
 
 /**
@@ -104,19 +104,24 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
     .command('search')
     .description('print the timeline of articles matching a query, in date order')
     .argument('[query]', 'words to search for (empty: everything)', '')
-    .option('--from <date>', 'first day, YYYY-MM-DD')
-    .option('--to <date>', 'last day, YYYY-MM-DD')
+    .option('--from <date>', 'first day, YYYY-MM-DD (Europe/Berlin, inclusive)')
+    .option('--to <date>', 'last day, YYYY-MM-DD (inclusive)')
     .option('--site <site>', 'only this site (repeatable)', collect, [])
+    .option('--place <place>', 'only articles with this dateline place (repeatable)', collect, [])
+    .option('--agency <agency>', 'only articles from this agency, e.g. dpa/mv (repeatable)', collect, [])
+    .option('--story <storyId>', 'only copies of this story (repeatable)', collect, [])
     .addOption(new Option('--group <unit>', 'group by').choices(['day', 'week', 'month']))
     .addOption(new Option('--sort <order>', 'order').choices(['date-asc', 'date-desc', 'relevance']))
-    .option('--limit <n>', 'hits to print (1–1000)')
-    .option('--json', 'print JSON instead of a table')
+    .option('--stories', 'story view: one entry per story (earliest copy) with the sources that also published it')
+    .addOption(new Option('--format <format>', 'output: a table, or an export').choices(['table', 'json', 'csv', 'md']))
+    .option('--limit <n>', 'hits to print (table default 50; exports default all, up to 100000)')
+    .option('--json', 'same as --format json')
     .action(async (text: string, flags: SearchFlags) => {
-      const query = queryFromFlags(text, flags);
+      const { query, format, max } = searchFromFlags(text, flags);
       const config = await readConfig(io, globals().config);
       const context = await openSearchContext(config, io);
       try {
-        await printTimeline(context.index, query, io, Boolean(flags.json));
+        await printTimeline(context.index, query, io, format, max);
       } finally {
         await context.close();
       }
@@ -141,7 +146,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
       const config = await readConfig(io, globals().config);
       const context = await openSearchContext(config, io);
       try {
-        await serveTimeline(context.index, io, options.host ?? config.server.host, options.port ?? config.server.port);
+        await serveTimeline(context.index, io, options.host ?? config.server.host, options.port ?? config.server.port, { archiveDir: config.archive.dir });
       } finally {
         await context.close();
       }

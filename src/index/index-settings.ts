@@ -32,7 +32,8 @@ export const DESIRED_SETTINGS = {
     ['schadsoftware', 'malware', 'trojaner'],
   ]),
   pagination: { maxTotalHits: 100_000 },
-  faceting: { maxValuesPerFacet: 500 },
+  // A by-day histogram over four years has ~1,500 buckets; facets show only this many values.
+  faceting: { maxValuesPerFacet: 2000 },
 } as const;
 
 export type DesiredSettings = typeof DESIRED_SETTINGS;

@@ -19,20 +19,30 @@ export function formatTimelineTable(result: TimelineResult, style: TextStyle): s
   const lines: string[] = [];
   let currentGroup: string | undefined;
   for (const hit of result.hits) {
-    const group = groupLabel(hit.publishedIso, result.query.group);
+    const group = groupLabel(hit.day ?? hit.publishedIso, result.query.group);
     if (group !== currentGroup) {
       currentGroup = group;
       lines.push('', `== ${group} ==`);
     }
-    const when = hit.publishedIso ? hit.publishedIso.slice(0, 16).replace('T', ' ') : 'undated         ';
+    const when = formatWhen(hit.publishedIso);
     const headline = renderSegments(hit.headlineSegments, style);
     lines.push(`${when}  ${hit.kicker ? `${hit.kicker}: ` : ''}${headline}`);
     lines.push(`                  ${style.dim(hit.site)}  ${style.dim(hit.url)}`);
     const snippet = renderSegments(hit.snippet, style).replace(/\s+/g, ' ').trim();
     if (snippet) lines.push(`                  ${snippet}`);
+    if (hit.alsoPublishedBy.length > 0) {
+      lines.push(`                  ${style.dim(`also: ${hit.alsoPublishedBy.map((copy) => `${copy.site} ${formatWhen(copy.publishedIso)}`).join(', ')}`)}`);
+    }
   }
-  lines.push('', `${result.total} article${result.total === 1 ? '' : 's'}${result.hits.length < result.total ? `, ${result.hits.length} shown` : ''}.`);
+  const noun = result.query.view === 'stories' ? 'stor' : 'article';
+  const plural = result.query.view === 'stories' ? (result.total === 1 ? 'y' : 'ies') : result.total === 1 ? '' : 's';
+  lines.push('', `${result.total} ${noun}${plural}${result.hits.length < result.total ? `, ${result.hits.length} shown` : ''}.`);
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
+}
+
+/** "2021-12-09 14:35" in the page's own offset (as published), or a padded "undated". */
+export function formatWhen(iso: string | null): string {
+  return iso ? iso.slice(0, 16).replace('T', ' ') : 'undated         ';
 }
 
 /** The JSON the CLI prints with --json: the same data as the table, plus plain snippets. */
@@ -41,7 +51,8 @@ export function timelineToJson(result: TimelineResult): unknown {
     query: result.query,
     total: result.total,
     buckets: result.buckets,
-    sites: result.sites,
+    bucketsTruncated: result.bucketsTruncated,
+    facets: result.facets,
     hits: result.hits.map((hit) => ({
       ...hit,
       headlineHighlighted: renderSegments(hit.headlineSegments, PLAIN_STYLE),
@@ -51,7 +62,7 @@ export function timelineToJson(result: TimelineResult): unknown {
   };
 }
 
-function renderSegments(segments: TextSegment[], style: TextStyle): string {
+export function renderSegments(segments: TextSegment[], style: TextStyle): string {
   return segments.map((segment) => (segment.match ? style.highlight(segment.text) : segment.text)).join('');
 }
 

@@ -48,7 +48,8 @@ describe('timeline search on a real Meilisearch', () => {
 
   it('counts hits per month for the histogram', async () => {
     const result = await runTimeline(index, { text: '', group: 'month' });
-    expect(result.buckets).toEqual([
+    expect(result.buckets.length).toBe(29); // 2021-10 … 2024-02, empty months included
+    expect(result.buckets.filter((bucket) => bucket.count > 0).map(({ key, count }) => ({ key, count }))).toEqual([
       { key: '2021-10', count: 1 }, { key: '2021-11', count: 1 }, { key: '2021-12', count: 1 }, { key: '2024-02', count: 1 },
     ]);
   });

@@ -50,7 +50,10 @@ describe('HTTP API and page', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await response.text()).toContain('<script type="module" src="/app.js">');
-    const script = await (await fetch(`${base}app.js`)).text();
-    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    for (const module of ['app.js', 'render.js', 'state.js']) {
+      const script = await (await fetch(`${base}${module}`)).text();
+      expect(script.length, module).toBeGreaterThan(100);
+      expect(script, module).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
+    }
   });
 });

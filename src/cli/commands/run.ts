@@ -25,7 +25,7 @@ export async function runMainJob(config: Config, io: CliIo, options: RunOptions)
     if (status === EXIT.failed || !context) return status;
     io.stdout.write(`\nTimeline of "${config.topic.name}":\n\n`);
     await printTimeline(context.index, { text: '', group: 'month', limit: 1000 }, io, false);
-    if (options.serve) await serveTimeline(context.index, io, config.server.host, options.port ?? config.server.port);
+    if (options.serve) await serveTimeline(context.index, io, config.server.host, options.port ?? config.server.port, { archiveDir: config.archive.dir });
     return status;
   } finally {
     await context?.close();

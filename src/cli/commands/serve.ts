@@ -12,13 +12,19 @@ export function webDir(): string {
   return here.includes(`${path.sep}dist${path.sep}`) ? fromDist : fromSource;
 }
 
+export interface ServeOptions {
+  /** Folder of the WARC files: enables the archived copy of each article. */
+  archiveDir?: string | undefined;
+}
+
 /** Serves the timeline page and API until the process is stopped. */
-export async function serveTimeline(index: ArticleIndex, io: CliIo, host: string, port: number): Promise<void> {
-  const { server, url } = await listen(createApp({ index, webDir: webDir() }), host, port);
+export async function serveTimeline(index: ArticleIndex, io: CliIo, host: string, port: number, options: ServeOptions = {}): Promise<void> {
+  const { server, url } = await listen(createApp({ index, webDir: webDir(), archiveDir: options.archiveDir }), host, port);
   io.stderr.write(`Timeline at ${url}  (Ctrl-C stops)\n`);
   try {
     await io.untilStopped();
   } finally {
+    server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

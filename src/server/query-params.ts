@@ -1,0 +1,34 @@
+import { formatIssues } from '../config/load.js';
+import { ChronikError } from '../errors.js';
+import { timelineQuerySchema, type TimelineQuery } from '../search/timeline-query.js';
+
+/**
+ * URL query → timeline query. The same names the page keeps in its address bar:
+ * ?q=…&from=…&to=…&site=…&story=…&place=…&agency=…&group=…&view=…&sort=…&limit=…&offset=…
+ * (site, story, place and agency repeat).
+ */
+export function queryFromSearchParams(params: URLSearchParams, overrides: Partial<TimelineQuery> = {}): TimelineQuery {
+  const number = (name: string) => (params.get(name) ? Number(params.get(name)) : undefined);
+  const list = (name: string) => params.getAll(name).filter(Boolean);
+  if (params.getAll('tag').some(Boolean)) {
+    throw new ChronikError('USAGE', 'tag: the index has no tags yet, so articles cannot be filtered by tag');
+  }
+  const parsed = timelineQuerySchema.safeParse({
+    text: params.get('q') ?? '',
+    from: params.get('from') || undefined,
+    to: params.get('to') || undefined,
+    sites: list('site'),
+    stories: list('story'),
+    places: list('place'),
+    agencies: list('agency'),
+    group: params.get('group') || undefined,
+    view: params.get('view') || undefined,
+    sort: params.get('sort') || undefined,
+    limit: number('limit'),
+    offset: number('offset'),
+    cropLength: number('crop'),
+    ...overrides,
+  });
+  if (!parsed.success) throw new ChronikError('USAGE', formatIssues(parsed.error.issues));
+  return parsed.data;
+}
