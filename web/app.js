@@ -56,6 +56,8 @@ async function search({ append = false } = {}) {
     status.textContent = `${describe(result)}${result.bucketsTruncated ? ' · Histogramm unvollständig (zu viele Tage: Woche oder Monat wählen)' : ''}`;
     $('more').hidden = shown >= total;
     document.body.dataset.ready = 'true';
+    // Counts finished renders, so tests (and scripts) can wait for the answer to *their* search.
+    document.body.dataset.renders = String(Number(document.body.dataset.renders ?? 0) + 1);
   } catch (error) {
     status.textContent = `Fehler: ${error.message}`;
   }
