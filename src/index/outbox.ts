@@ -72,39 +72,46 @@ export function outboxFile(stateDir: string): string {
 }
 
 /**
- * Delivers everything waiting, in batches, until the outbox is empty or delivery fails. While
- * Meilisearch indexes one batch, the next is prepared and sent; a batch leaves the outbox only
- * once Meilisearch confirmed it. Returns how many were delivered; a failure is thrown after the
- * confirmed batches were acknowledged.
+ * Delivers everything waiting, in batches, until the outbox is empty or delivery fails. Up to
+ * `inFlight` batches are sent before the oldest is waited for: Meilisearch merges queued
+ * additions into one indexing batch (much cheaper than one batch each), and the next batch is
+ * prepared while it indexes. A batch leaves the outbox only once Meilisearch confirmed it, in
+ * order; a failure is thrown after the confirmed batches were acknowledged.
  */
 export async function deliverPending(
   outbox: IndexOutbox,
   enqueue: (documents: IndexDocument[]) => Promise<() => Promise<void>>,
   batchSize = 5_000,
+  inFlight = 3,
 ): Promise<number> {
   let delivered = 0;
   let afterSeq = 0;
-  let inFlight: { batch: Array<{ document: IndexDocument; seq: number }>; wait: () => Promise<void> } | undefined;
-  const settle = async (): Promise<void> => {
-    if (!inFlight) return;
-    const settling = inFlight;
-    inFlight = undefined;
-    await settling.wait();
-    outbox.acknowledge(settling.batch);
-    delivered += settling.batch.length;
+  const sent: Array<{ batch: Array<{ document: IndexDocument; seq: number }>; wait: () => Promise<void> }> = [];
+  const settleOldest = async (): Promise<void> => {
+    const oldest = sent.shift();
+    if (!oldest) return;
+    await oldest.wait();
+    outbox.acknowledge(oldest.batch);
+    delivered += oldest.batch.length;
+  };
+  const settleAll = async (): Promise<void> => {
+    while (sent.length > 0) await settleOldest();
   };
   for (;;) {
     const batch = outbox.peek(batchSize, afterSeq);
-    let wait: (() => Promise<void>) | undefined;
+    if (batch.length === 0) {
+      await settleAll();
+      return delivered;
+    }
+    let wait: () => Promise<void>;
     try {
-      wait = batch.length > 0 ? await enqueue(batch.map((entry) => entry.document)) : undefined;
+      wait = await enqueue(batch.map((entry) => entry.document));
     } catch (error) {
-      await settle(); // what was sent before the failure still counts
+      await settleAll(); // what was sent before the failure still counts
       throw error;
     }
-    await settle();
-    if (!wait) return delivered;
     afterSeq = batch[batch.length - 1]!.seq;
-    inFlight = { batch, wait };
+    sent.push({ batch, wait });
+    if (sent.length >= inFlight) await settleOldest();
   }
 }
