@@ -52,7 +52,7 @@ export class IndexOutbox {
   }
 
   /** Removes delivered versions; a version queued after the peek stays. */
-  acknowledge(delivered: ReadonlyArray<{ document: IndexDocument; seq: number }>): void {
+  acknowledge(delivered: ReadonlyArray<{ document: Pick<IndexDocument, 'id'>; seq: number }>): void {
     this.#db.transaction(() => {
       for (const { document, seq } of delivered) this.#acknowledge.run(document.id, seq);
     })();
@@ -73,7 +73,7 @@ export function outboxFile(stateDir: string): string {
 
 /**
  * Delivers everything waiting, in batches, until the outbox is empty or delivery fails. Up to
- * `inFlight` batches are sent before the oldest is waited for: Meilisearch merges queued
+ * `inFlight` batches (40,000 documents by default) are sent before the oldest is waited for: Meilisearch merges queued
  * additions into one indexing batch (much cheaper than one batch each), and the next batch is
  * prepared while it indexes. A batch leaves the outbox only once Meilisearch confirmed it, in
  * order; a failure is thrown after the confirmed batches were acknowledged.
@@ -82,11 +82,12 @@ export async function deliverPending(
   outbox: IndexOutbox,
   enqueue: (documents: IndexDocument[]) => Promise<() => Promise<void>>,
   batchSize = 5_000,
-  inFlight = 3,
+  inFlight = 8,
 ): Promise<number> {
   let delivered = 0;
   let afterSeq = 0;
-  const sent: Array<{ batch: Array<{ document: IndexDocument; seq: number }>; wait: () => Promise<void> }> = [];
+  // Only what acknowledging needs is kept for batches in flight, not the documents.
+  const sent: Array<{ batch: Array<{ document: Pick<IndexDocument, 'id'>; seq: number }>; wait: () => Promise<void> }> = [];
   const settleOldest = async (): Promise<void> => {
     const oldest = sent.shift();
     if (!oldest) return;
@@ -111,7 +112,7 @@ export async function deliverPending(
       throw error;
     }
     afterSeq = batch[batch.length - 1]!.seq;
-    sent.push({ batch, wait });
+    sent.push({ batch: batch.map(({ document, seq }) => ({ document: { id: document.id }, seq })), wait });
     if (sent.length >= inFlight) await settleOldest();
   }
 }
