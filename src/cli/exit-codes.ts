@@ -9,6 +9,8 @@ export const EXIT = {
   partial: 3,
   /** Stopped by SIGINT/SIGTERM before the crawl was done; the next `chronik crawl` resumes. */
   stopped: 4,
+  /** Another crawl or update holds the run lock of the state folder; this run did nothing. */
+  locked: 5,
 } as const;
 
 export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];

@@ -9,6 +9,7 @@ import { crawlExitStatus, crawlInto, formatCrawlSummary } from './commands/crawl
 import { runDemo } from './commands/demo.js';
 import { runExtract, type ExtractFlags } from './commands/extract.js';
 import { runMainJob } from './commands/run.js';
+import { updateCommand, withRunLock } from './commands/update.js';
 import { printTimeline, searchFromFlags, type SearchFlags } from './commands/search.js';
 import { serveTimeline } from './commands/serve.js';
 
@@ -57,15 +58,27 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
     .option('-v, --verbose', 'log every fetch and skip')
     .action(async (options: { json?: boolean; verbose?: boolean }) => {
       const config = await readConfig(io, globals().config);
-      const context = await openSearchContextIfAvailable(config, io);
-      try {
-        const summary = await crawlInto(config, context, io, { verbose: Boolean(options.verbose) });
-        if (options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-        else io.stderr.write(formatCrawlSummary(summary));
-        status = crawlExitStatus(summary);
-      } finally {
-        await context?.close();
-      }
+      status = await withRunLock(config, io, async () => {
+        const context = await openSearchContextIfAvailable(config, io);
+        try {
+          const summary = await crawlInto(config, context, io, { verbose: Boolean(options.verbose) });
+          if (options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+          else io.stderr.write(formatCrawlSummary(summary));
+          return crawlExitStatus(summary);
+        } finally {
+          await context?.close();
+        }
+      });
+    });
+
+  program
+    .command('update')
+    .description('for cron: fetch only what is new or changed since the last crawl or update, index it, print one summary line')
+    .option('--json', 'print the full summary as JSON on stdout')
+    .option('-v, --verbose', 'log every fetch and skip')
+    .action(async (options: { json?: boolean; verbose?: boolean }) => {
+      const config = await readConfig(io, globals().config);
+      status = await updateCommand(config, io, { json: Boolean(options.json), verbose: Boolean(options.verbose) });
     });
 
   program
@@ -110,6 +123,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
     .option('--place <place>', 'only articles with this dateline place (repeatable)', collect, [])
     .option('--agency <agency>', 'only articles from this agency, e.g. dpa/mv (repeatable)', collect, [])
     .option('--story <storyId>', 'only copies of this story (repeatable)', collect, [])
+    .option('--tag <tag>', 'only articles with this tag, any case (repeatable: any of them)', collect, [])
     .addOption(new Option('--group <unit>', 'group by').choices(['day', 'week', 'month']))
     .addOption(new Option('--sort <order>', 'order').choices(['date-asc', 'date-desc', 'relevance']))
     .option('--stories', 'story view: one entry per story (earliest copy) with the sources that also published it')

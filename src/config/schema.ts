@@ -175,6 +175,19 @@ export const stateSchema = z
   })
   .strict();
 
+export const updateSchema = z
+  .object({
+    recheckRecentDays: z
+      .number()
+      .min(0)
+      .default(3)
+      .describe(
+        '`chronik update` re-checks (conditional GET) known articles published this many days ago or later, ' +
+          'besides the sources and whatever a feed or sitemap dates after our copy.',
+      ),
+  })
+  .strict();
+
 export const serverSchema = z
   .object({
     host: z.string().default('127.0.0.1').describe('Address the web page listens on.'),
@@ -191,11 +204,13 @@ export const configSchema = z
     index: indexSchema.default(indexSchema.parse({})),
     state: stateSchema.default(stateSchema.parse({})),
     server: serverSchema.default(serverSchema.parse({})),
+    update: updateSchema.default(updateSchema.parse({})),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type TopicProfile = z.infer<typeof topicSchema>;
 export type CrawlOptions = z.infer<typeof crawlSchema>;
+export type UpdateOptions = z.infer<typeof updateSchema>;
 export type RenderOptions = z.infer<typeof renderSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;

@@ -2,7 +2,7 @@ import type { CheerioAPI } from 'cheerio';
 import type { Config } from '../config/schema.js';
 import { canonicalKey } from '../scrapers/discover/canonical-url.js';
 import { isBeforeWindow, type XmlListing } from '../scrapers/discover/feeds.js';
-import { hubLinks } from '../scrapers/discover/hub-links.js';
+import { hubLinks, type HubLinks } from '../scrapers/discover/hub-links.js';
 import { scoreLink } from '../scrapers/discover/relevance.js';
 import type { DiscoveredLink, FrontierEntry, RelatedLink } from './types.js';
 
@@ -41,18 +41,26 @@ export function relatedEntries(context: DiscoveryContext, from: FrontierEntry, l
  * so an archive or calendar page reached this way is expanded at most maxHubDepth - 1 deep.
  */
 export function articlePageEntries(context: DiscoveryContext, from: FrontierEntry, $: CheerioAPI, pageUrl: string): FrontierEntry[] {
+  return articleLinkEntries(context, from, hubLinks($, pageUrl));
+}
+
+/** `articlePageEntries` for links already read from the page (one parse per page). */
+export function articleLinkEntries(context: DiscoveryContext, from: FrontierEntry, found: HubLinks): FrontierEntry[] {
   if (from.depth >= context.config.crawl.maxDepth) return [];
-  const found = hubLinks($, pageUrl);
   const asHub: FrontierEntry = { ...from, hubDepth: 0 };
   return found.links.flatMap((link) => scoredEntry(context, asHub, link, 'hub-link'));
 }
 
 /** Links and next pages of a page that is not an article, if the hub depth allows. */
 export function hubEntries(context: DiscoveryContext, from: FrontierEntry, $: CheerioAPI, pageUrl: string): FrontierEntry[] {
+  return hubLinkEntries(context, from, hubLinks($, pageUrl));
+}
+
+/** `hubEntries` for links already read from the page (one parse per page). */
+export function hubLinkEntries(context: DiscoveryContext, from: FrontierEntry, found: HubLinks): FrontierEntry[] {
   const crawl = context.config.crawl;
   const hubDepth = from.hubDepth ?? 0;
   if (hubDepth >= crawl.maxHubDepth || from.depth >= crawl.maxDepth) return [];
-  const found = hubLinks($, pageUrl);
   const entries: FrontierEntry[] = [];
   const paginationIndex = paginationIndexOf(from);
   if (paginationIndex + 1 < crawl.maxPaginationPages) {
@@ -71,18 +79,24 @@ export function hubEntries(context: DiscoveryContext, from: FrontierEntry, $: Ch
   return entries;
 }
 
-/** Sub-sitemaps and listed URLs of a feed or sitemap; entries dated before the topic's window are left out. */
-export function listingEntries(context: DiscoveryContext, from: FrontierEntry, listing: XmlListing): FrontierEntry[] {
+/** A URL found in a feed or sitemap, with the date the listing gives it (lastmod, updated, pubDate). */
+export type ListedEntry = FrontierEntry & { listedDate?: string | undefined };
+
+/**
+ * Sub-sitemaps and listed URLs of a feed or sitemap; entries dated before the topic's window
+ * are left out. Each keeps its listed date: an update compares it with its last fetch.
+ */
+export function listingEntries(context: DiscoveryContext, from: FrontierEntry, listing: XmlListing): ListedEntry[] {
   const from_ = context.config.topic.from;
   if (listing.kind === 'sitemap-index') {
     return listing.sitemaps
       .filter((sitemap) => context.isAllowedHost(sitemap.url) && !isBeforeWindow(sitemap.date, from_))
-      .map((sitemap) => ({ url: sitemap.url, canonicalKey: canonicalKey(sitemap.url), depth: from.depth, via: from.url, reason: 'sitemap' as const, linkScore: 50, hubDepth: from.hubDepth ?? 0 }));
+      .map((sitemap) => ({ url: sitemap.url, canonicalKey: canonicalKey(sitemap.url), depth: from.depth, via: from.url, reason: 'sitemap' as const, linkScore: 50, hubDepth: from.hubDepth ?? 0, listedDate: sitemap.date }));
   }
-  const entries: FrontierEntry[] = [];
+  const entries: ListedEntry[] = [];
   for (const item of listing.urls) {
     if (isBeforeWindow(item.date, from_)) continue;
-    entries.push(...scoredEntry(context, from, { url: item.url, anchorText: item.title ?? '' }, 'feed-item'));
+    entries.push(...scoredEntry(context, from, { url: item.url, anchorText: item.title ?? '' }, 'feed-item').map((entry) => ({ ...entry, listedDate: item.modified ?? item.date })));
   }
   return entries;
 }

@@ -9,14 +9,16 @@ import { deliverPending, type IndexOutbox } from '../index/outbox.js';
 import { canonicalKey } from '../scrapers/discover/canonical-url.js';
 import type { UrlPolicy } from '../scrapers/fetch/url-guard.js';
 import type { Frontier } from '../scrapers/frontier/frontier.js';
-import { SqliteFrontier, type PassInfo } from '../scrapers/frontier/sqlite-frontier.js';
+import { SqliteFrontier, type PassInfo, type PassMode } from '../scrapers/frontier/sqlite-frontier.js';
 import { crawlFingerprint, isSourceEntry, sourceEntry, sourceUrl } from './crawl-sources.js';
+import type { ListedEntry } from './crawl-discovery.js';
 import { interpretPage, type PageRenderer } from './crawl-page.js';
+import { ARTICLE_OUTCOMES, documentFingerprint, updateVerdict } from './crawl-update.js';
 import { CrawlStopped, PoliteFetcher } from './polite-fetcher.js';
 import type { FrontierEntry, IndexDocument } from './types.js';
 
 export type CrawlEvent =
-  | { type: 'pass'; pass: number; resumed: boolean; releasedLeases: number; reason: PassInfo['reason']; stateFile: string }
+  | ({ type: 'pass'; stateFile: string } & PassInfo)
   | { type: 'fetched'; url: string; status: number }
   | { type: 'article'; url: string; isOnTopic: boolean; headline: string; reasons: string[] }
   | { type: 'skipped'; url: string; reason: string }
@@ -47,6 +49,18 @@ export interface CrawlSummary {
   sources: SourceOutcome[];
   failures: Array<{ url: string; message: string }>;
   durationMs: number;
+  /** crawl: every page found is fetched; update: only new, changed, failed and recent ones (see crawl-update.ts). */
+  mode: PassMode;
+  /** Articles fetched for the first time. */
+  newArticles: number;
+  /** Known articles fetched again with a new version (200 to a conditional GET). */
+  changedArticles: number;
+  /** 304 answers: nothing to do. */
+  notModified: number;
+  /** Links an update left alone because their page is known and unchanged. */
+  skippedKnown: number;
+  /** URLs whose fetch failed in this or an earlier run; the next run retries them. */
+  toRetry: number;
   /** Crawl pass number in the state file; resumed when this run continued an unfinished pass. */
   pass: number;
   resumed: boolean;
@@ -70,6 +84,11 @@ export interface CrawlDependencies {
   signal?: AbortSignal;
   /** Chromium for pages that need JavaScript; without it such pages stay not-an-article. */
   renderer?: PageRenderer;
+  /**
+   * update: a new pass fetches only what is new or changed (an unfinished pass is resumed as it
+   * was started; a state that knows nothing yet gets a full crawl). Default crawl.
+   */
+  mode?: PassMode;
 }
 
 const INDEX_BATCH_SIZE = 100;
@@ -92,14 +111,32 @@ export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
   const isAllowedHost = (url: string): boolean => policy.allowHosts.has(new URL(url).hostname.toLowerCase());
   const stateFile = path.join(config.state.dir, crawl.stateFile);
   const ownFrontier = deps.frontier === undefined;
-  const frontier: Frontier = deps.frontier ?? new SqliteFrontier(stateFile, { fingerprint: crawlFingerprint(config) });
-  const passInfo: PassInfo = frontier instanceof SqliteFrontier ? frontier.pass : { pass: 1, resumed: false, releasedLeases: 0, reason: 'first' };
+  const frontierOptions = {
+    fingerprint: crawlFingerprint(config),
+    mode: deps.mode ?? 'crawl',
+    recheckPublishedSince: new Date(startedAt - config.update.recheckRecentDays * 86_400_000).toISOString(),
+  };
+  const frontier: Frontier = deps.frontier ?? new SqliteFrontier(stateFile, frontierOptions);
+  const passInfo: PassInfo =
+    frontier instanceof SqliteFrontier ? frontier.pass : { pass: 1, resumed: false, releasedLeases: 0, reason: 'first', mode: 'crawl', carriedOver: 0 };
+  const isUpdate = passInfo.mode === 'update';
   onEvent({ type: 'pass', ...passInfo, stateFile });
 
   const summary: CrawlSummary = {
     fetched: 0, articles: 0, onTopic: 0, offTopic: 0, notArticles: 0, failed: 0, indexed: 0, waitingForIndex: 0,
-    sources: [], failures: [], durationMs: 0, pass: passInfo.pass, resumed: passInfo.resumed, stopped: false, pending: 0,
+    sources: [], failures: [], durationMs: 0, mode: passInfo.mode, newArticles: 0, changedArticles: 0, notModified: 0, skippedKnown: 0, toRetry: 0,
+    pass: passInfo.pass, resumed: passInfo.resumed, stopped: false, pending: 0,
     stateFile: ownFrontier ? stateFile : undefined,
+  };
+  const updateRules = { nowMs: startedAt, recheckRecentDays: config.update.recheckRecentDays };
+  /** In an update, links to known unchanged pages are dropped before they reach the frontier. */
+  const worthFetching = (entries: readonly FrontierEntry[]): FrontierEntry[] => {
+    if (!isUpdate) return [...entries];
+    return entries.filter((entry) => {
+      const verdict = updateVerdict(frontier.known(entry.canonicalKey), (entry as ListedEntry).listedDate, updateRules);
+      if (!verdict.fetch) summary.skippedKnown += 1;
+      return verdict.fetch;
+    });
   };
   const sourceOutcomes = new Map<string, SourceOutcome>();
   const sourceHosts = new Set(config.sources.map((source) => new URL(sourceUrl(source)).origin));
@@ -167,12 +204,22 @@ export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
         return;
       }
       const known = frontier.validators(entry.canonicalKey);
+      const knownBefore = frontier.known(entry.canonicalKey);
       const accept = entry.reason === 'feed' || entry.reason === 'sitemap' || entry.reason === 'robots-sitemap'
         ? 'application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5'
         : undefined;
       let { result, archiveRef } = await fetcher.fetch(entry.url, known ?? {}, accept);
       summary.fetched += 1;
       onEvent({ type: 'fetched', url: entry.url, status: result.status });
+      if (result.notModified) summary.notModified += 1;
+      if (result.notModified && isUpdate) {
+        // Unchanged since the last fetch: its links were followed then, its document is indexed.
+        onEvent({ type: 'skipped', url: entry.url, reason: 'not modified' });
+        markSource(true);
+        frontier.complete(entry.canonicalKey, { status: 304, outcome: 'not-modified', validators: known });
+        return;
+      }
+      const isFreshCopy = !result.notModified;
       if (result.notModified && known?.archive) {
         // 304: the page is as archived before; interpret that copy (its links may lead to new pages).
         const archived = await readArchivedResponse(config.archive.dir, known.archive);
@@ -181,6 +228,7 @@ export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
       }
       if (result.notModified) {
         onEvent({ type: 'skipped', url: entry.url, reason: 'not modified since the last pass' });
+        markSource(true);
         frontier.complete(entry.canonicalKey, { status: 304, outcome: 'not-modified', validators: known });
         return;
       }
@@ -202,8 +250,13 @@ export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
         fail(entry.url, page.failure);
         markSource(false, page.failure);
       } else markSource(true);
+      const documentHash = page.document ? documentFingerprint(page.document) : undefined;
+      // A new ETag with the same text (ads, footer timestamps) is no change worth indexing.
+      const sameDocument = isUpdate && documentHash !== undefined && knownBefore?.documentHash === documentHash;
       if (page.article) {
         summary.articles += 1;
+        if (isFreshCopy && knownBefore && ARTICLE_OUTCOMES.has(knownBefore.outcome)) summary.changedArticles += sameDocument ? 0 : 1;
+        else if (isFreshCopy) summary.newArticles += 1;
         onEvent({ type: 'article', url: entry.url, isOnTopic: page.article.isOnTopic, headline: page.article.headline, reasons: page.article.reasons });
         if (page.article.isOnTopic) summary.onTopic += 1;
         else summary.offTopic += 1;
@@ -211,13 +264,15 @@ export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
         if (page.outcome === 'not-an-article' || page.outcome === 'hub') summary.notArticles += 1;
         onEvent({ type: 'skipped', url: entry.url, reason: page.skipped });
       }
-      if (page.document) await queueForIndex(page.document);
+      if (page.document && !sameDocument) await queueForIndex(page.document);
       // Discovered links first, then completion: a kill in between re-fetches this page, never loses a link.
-      frontier.addMany(page.discovered.map(normalisedForFetch));
+      frontier.addMany(worthFetching(page.discovered.map(normalisedForFetch)));
       frontier.complete(entry.canonicalKey, {
         status: result.status,
         outcome: page.outcome,
         validators: { etag: result.headers.etag, lastModified: result.headers['last-modified'], archive: archiveRef },
+        publishedAt: typeof page.document?.publishedAt === 'number' ? new Date(page.document.publishedAt * 1000).toISOString() : undefined,
+        documentHash,
       });
     } catch (error) {
       if (error instanceof CrawlStopped) {
@@ -248,6 +303,8 @@ export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
   signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
+    // What earlier runs left in the outbox goes first: Meilisearch may be back.
+    await deliverOutbox();
     // Sources are (re-)added every run; in a resumed pass the ones already done stay done.
     frontier.addMany(config.sources.map(sourceEntry));
     schedule();
@@ -259,6 +316,7 @@ export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
     summary.pending = counts.pending + counts.leased;
     if (!summary.stopped && summary.pending === 0 && frontier instanceof SqliteFrontier) frontier.finishPass();
     summary.waitingForIndex = outbox.pendingCount;
+    summary.toRetry = frontier instanceof SqliteFrontier ? frontier.retryCount : summary.failed;
     summary.indexProblem = indexProblem;
     summary.sources = config.sources.map((source) => {
       const url = sourceUrl(source);

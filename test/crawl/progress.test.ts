@@ -10,7 +10,7 @@ describe('crawl progress', () => {
   it('writes plain lines when not on a terminal: the pass, on-topic finds, failures; no status line', () => {
     const io = captureIo({}, '/');
     const progress = new CrawlProgress(io, { verbose: false });
-    progress.onEvent({ type: 'pass', pass: 3, resumed: true, releasedLeases: 2, reason: 'resumed', stateFile: '/s/crawl-state.sqlite' });
+    progress.onEvent({ type: 'pass', pass: 3, resumed: true, releasedLeases: 2, reason: 'resumed', mode: 'crawl', carriedOver: 0, stateFile: '/s/crawl-state.sqlite' });
     progress.onEvent({ type: 'article', url: 'http://x/a', isOnTopic: true, headline: 'A', reasons: [] });
     progress.onEvent({ type: 'article', url: 'http://x/b', isOnTopic: false, headline: 'B', reasons: [] });
     progress.onEvent({ type: 'progress', fetched: 2, queued: 1, onTopic: 1, errors: 0 });

@@ -15,7 +15,12 @@ import { CrawlProgress } from '../progress.js';
  * Without a search context (Meilisearch unavailable) the crawl still runs; its documents wait in
  * the outbox. SIGINT/SIGTERM stop it gracefully; the next `chronik crawl` resumes.
  */
-export async function crawlInto(config: Config, context: SearchContext | undefined, io: CliIo, options: { verbose: boolean }): Promise<CrawlSummary> {
+export async function crawlInto(
+  config: Config,
+  context: SearchContext | undefined,
+  io: CliIo,
+  options: { verbose: boolean; mode?: 'crawl' | 'update' },
+): Promise<CrawlSummary> {
   const archive = new WarcWriter({ dir: config.archive.dir, maxFileBytes: config.archive.maxFileBytes });
   const outbox = new IndexOutbox(outboxFile(config.state.dir));
   const logFile = path.resolve(config.state.dir, config.crawl.logFile ?? 'crawl.log');
@@ -43,12 +48,15 @@ export async function crawlInto(config: Config, context: SearchContext | undefin
       index: context?.index,
       signal: stop.signal,
       renderer,
+      mode: options.mode,
       onEvent: (event) => {
         logEvent(log, event);
-        progress.onEvent(event);
+        // An update pass says what it is; the progress line's wording is about full crawl passes.
+        if (event.type === 'pass' && event.mode === 'update') io.stderr.write(`${describeUpdatePass(event)}\n`);
+        else progress.onEvent(event);
       },
     });
-    log.info({ summary: { ...summary, failures: summary.failures.length } }, 'crawl finished');
+    log.info({ summary: { ...summary, failures: summary.failures.length } }, options.mode === 'update' ? 'update finished' : 'crawl finished');
     return summary;
   } finally {
     progress.finish();
@@ -59,6 +67,13 @@ export async function crawlInto(config: Config, context: SearchContext | undefin
     await archive.close();
     log.flush();
   }
+}
+
+function describeUpdatePass(event: Extract<CrawlEvent, { type: 'pass' }>): string {
+  if (event.resumed) {
+    return `Resuming update pass ${event.pass} from ${event.stateFile}${event.releasedLeases > 0 ? ` (${event.releasedLeases} interrupted fetches re-queued)` : ''}.`;
+  }
+  return `Starting update pass ${event.pass}: sources and known feeds re-checked with conditional GET${event.carriedOver > 0 ? `, ${event.carriedOver} URLs carried over (failed before, or known listings)` : ''}.`;
 }
 
 export function crawlExitStatus(summary: CrawlSummary): ExitStatus {

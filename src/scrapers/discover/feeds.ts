@@ -7,6 +7,9 @@ export interface ListedUrl {
   title?: string | undefined;
   /** Publication or lastmod instant as given (ISO 8601 or RFC 822), if any. */
   date?: string | undefined;
+  /** Last modification as given (sitemap lastmod, Atom updated, RSS dcterms:modified), if any:
+   *  an article updated in place keeps its publication date but gets a new one of these. */
+  modified?: string | undefined;
 }
 
 export type XmlListing =
@@ -51,6 +54,7 @@ export function parseXmlListing(xml: string, baseUrl: string): XmlListing {
         url,
         title: news.length ? text(news, 'title') : undefined,
         date: (news.length ? text(news, 'publication_date') : undefined) ?? text($(el), 'lastmod'),
+        modified: text($(el), 'lastmod'),
       });
     });
     return { kind: 'urlset', urls };
@@ -61,7 +65,7 @@ export function parseXmlListing(xml: string, baseUrl: string): XmlListing {
       const guid = $(el).children('guid');
       const link = text($(el), 'link') ?? (guid.attr('isPermaLink') !== 'false' ? guid.text().trim() : undefined);
       const url = resolved(link);
-      if (url) urls.push({ url, title: text($(el), 'title'), date: text($(el), 'pubDate') ?? text($(el), 'date') });
+      if (url) urls.push({ url, title: text($(el), 'title'), date: text($(el), 'pubDate') ?? text($(el), 'date'), modified: text($(el), 'modified') ?? text($(el), 'updated') });
     });
     return { kind: 'rss', urls };
   }
@@ -71,7 +75,7 @@ export function parseXmlListing(xml: string, baseUrl: string): XmlListing {
       const links = $(el).children().filter((_, child) => localName(nameOf(child)) === 'link');
       const alternate = links.filter((_, link) => ($(link).attr('rel') ?? 'alternate') === 'alternate').first();
       const url = resolved(alternate.attr('href') ?? links.first().attr('href'));
-      if (url) urls.push({ url, title: text($(el), 'title'), date: text($(el), 'published') ?? text($(el), 'updated') });
+      if (url) urls.push({ url, title: text($(el), 'title'), date: text($(el), 'published') ?? text($(el), 'updated'), modified: text($(el), 'updated') });
     });
     return { kind: 'atom', urls };
   }

@@ -15,6 +15,22 @@ export interface Completion {
   /** e.g. "on-topic", "off-topic", "not-an-article", "failed", "disallowed". */
   outcome: string;
   validators?: UrlValidators | undefined;
+  /** Publication instant of an article (ISO 8601), so an update can re-check recent ones. */
+  publishedAt?: string | undefined;
+  /** Fingerprint of the indexed document, so a re-fetched copy with the same text is not re-indexed. */
+  documentHash?: string | undefined;
+}
+
+/** What the frontier remembers of a URL across passes: how its last fetch ended, and when. */
+export interface KnownUrl {
+  /** Outcome of the last fetch that got an answer (a 304 keeps the outcome of the copy it confirmed). */
+  outcome: string;
+  /** ISO 8601: when the content was last fetched or confirmed unchanged (304). */
+  fetchedAt: string;
+  publishedAt?: string | undefined;
+  /** Last-Modified of the copy we hold, if the server sent one. */
+  lastModified?: string | undefined;
+  documentHash?: string | undefined;
 }
 
 /** Counts of one crawl pass. */
@@ -43,6 +59,8 @@ export interface Frontier {
   release(canonicalKey: string): void;
   /** Validators of the URL's last successful fetch in any pass. */
   validators(canonicalKey: string): UrlValidators | undefined;
+  /** What earlier fetches (in any pass) left about the URL; undefined when it was never fetched. */
+  known(canonicalKey: string): KnownUrl | undefined;
   /** True when the key was completed in this pass (by this process or an earlier one). */
   wasCompleted(canonicalKey: string): boolean;
   counts(): FrontierCounts;

@@ -1,5 +1,5 @@
 import type { FrontierEntry } from '../../pipeline/types.js';
-import { isBetter, type Completion, type Frontier, type FrontierCounts, type UrlValidators } from './frontier.js';
+import { isBetter, type Completion, type Frontier, type FrontierCounts, type KnownUrl, type UrlValidators } from './frontier.js';
 
 /**
  * In-memory frontier for one process: same contract as SqliteFrontier, nothing survives the
@@ -11,6 +11,7 @@ export class MemoryFrontier implements Frontier {
   readonly #leased = new Map<string, FrontierEntry>();
   readonly #validators = new Map<string, UrlValidators>();
   readonly #done = new Set<string>();
+  readonly #known = new Map<string, KnownUrl>();
 
   add(entry: FrontierEntry): boolean {
     if (this.#seen.has(entry.canonicalKey)) return false;
@@ -46,6 +47,19 @@ export class MemoryFrontier implements Frontier {
     if (!this.#leased.delete(canonicalKey)) return;
     this.#done.add(canonicalKey);
     if (completion.validators) this.#validators.set(canonicalKey, completion.validators);
+    const previous = this.#known.get(canonicalKey);
+    const fetchedAt = new Date().toISOString();
+    if (completion.outcome === 'not-modified') {
+      if (previous) this.#known.set(canonicalKey, { ...previous, fetchedAt });
+    } else if (completion.outcome !== 'failed' || !previous) {
+      this.#known.set(canonicalKey, {
+        outcome: completion.outcome, fetchedAt, publishedAt: completion.publishedAt, lastModified: completion.validators?.lastModified, documentHash: completion.documentHash,
+      });
+    }
+  }
+
+  known(canonicalKey: string): KnownUrl | undefined {
+    return this.#known.get(canonicalKey);
   }
 
   release(canonicalKey: string): void {

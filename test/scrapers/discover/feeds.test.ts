@@ -28,7 +28,7 @@ describe('parseXmlListing', () => {
       kind: 'urlset',
       urls: [
         { url: `${base}a.html`, title: 'Hackerangriff legt Verwaltungen lahm', date: '2021-10-15T11:42:00+02:00' },
-        { url: `${base}b.html`, title: undefined, date: '2022-01-01' },
+        { url: `${base}b.html`, title: undefined, date: '2022-01-01', modified: '2022-01-01' },
       ],
     });
   });
@@ -46,6 +46,21 @@ describe('parseXmlListing', () => {
     const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><title>T</title>
 <link rel="enclosure" href="/img.jpg"/><link href="/meldung/t.html"/><published>2021-10-15T11:00:00+02:00</published></entry></feed>`;
     expect(parseXmlListing(atom, base)).toEqual({ kind: 'atom', urls: [{ url: `${base}meldung/t.html`, title: 'T', date: '2021-10-15T11:00:00+02:00' }] });
+  });
+
+  it('keeps the modification date apart from the publication date (an article updated in place)', () => {
+    const sitemap = `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>${base}a.html</loc><lastmod>2021-10-16T09:00:00+02:00</lastmod><news:news><news:publication_date>2021-10-15T11:42:00+02:00</news:publication_date></news:news></url></urlset>`;
+    expect(parseXmlListing(sitemap, base)).toEqual({
+      kind: 'urlset',
+      urls: [{ url: `${base}a.html`, title: undefined, date: '2021-10-15T11:42:00+02:00', modified: '2021-10-16T09:00:00+02:00' }],
+    });
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>T</title><link href="/t.html"/>
+<published>2021-10-15T11:00:00+02:00</published><updated>2021-10-18T08:30:00+02:00</updated></entry></feed>`;
+    expect(parseXmlListing(atom, base)).toEqual({
+      kind: 'atom',
+      urls: [{ url: `${base}t.html`, title: 'T', date: '2021-10-15T11:00:00+02:00', modified: '2021-10-18T08:30:00+02:00' }],
+    });
   });
 
   it('says unknown for XML that lists nothing', () => {
