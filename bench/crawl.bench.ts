@@ -26,6 +26,9 @@ import { writeBenchmarkReport } from './lib/report.js';
 const PAGES = Number(process.env.BENCH_PAGES ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONCURRENCY = 16;
+/** Profiling aids: BENCH_CRAWLERS=chronik runs one side only; BENCH_CPU_PROF=dir writes each worker's CPU profile there. */
+const ONLY_CRAWLERS = process.env.BENCH_CRAWLERS?.split(',').filter(Boolean);
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
 interface RunResult {
   crawler: string;
@@ -33,17 +36,21 @@ interface RunResult {
   seconds: number;
   pagesPerSec: number;
   peakRssMB: number;
+  /** CPU time (user + system, all threads) per page: less sensitive to a busy machine than pages/s. */
+  cpuMsPerPage: number;
 }
 
 async function worker(crawler: string, seed: string): Promise<void> {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const pages = crawler === 'chronik' ? await crawlChronik(seed) : crawler === 'loop' ? await crawlLoop(seed) : await crawlCrawlee(seed);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  const result: RunResult = { crawler, pages, seconds: round(seconds), pagesPerSec: round(pages / seconds), peakRssMB: Math.round(peakRss / 2 ** 20) };
+  const result: RunResult = { crawler, pages, seconds: round(seconds), pagesPerSec: round(pages / seconds), peakRssMB: Math.round(peakRss / 2 ** 20), cpuMsPerPage: round((cpu.user + cpu.system) / 1000 / pages) };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -132,7 +139,8 @@ async function crawleeInstalled(): Promise<boolean> {
 
 function runWorker(crawler: string, seed: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'worker', crawler, seed], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const profiling = CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROFILE_DIR] : [];
+    const child = spawn(process.execPath, [...profiling, fileURLToPath(import.meta.url), 'worker', crawler, seed], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as RunResult) : reject(new Error(`${crawler} run failed (${code})`))));
@@ -141,13 +149,13 @@ function runWorker(crawler: string, seed: string): Promise<RunResult> {
 
 async function mainProcess(): Promise<void> {
   const site = await startGeneratedSite(PAGES, 50_000);
-  const crawlers = ['chronik', 'loop', ...((await crawleeInstalled()) ? ['crawlee'] : [])];
+  const crawlers = ['chronik', 'loop', ...((await crawleeInstalled()) ? ['crawlee'] : [])].filter((crawler) => !ONLY_CRAWLERS || ONLY_CRAWLERS.includes(crawler));
   const results: RunResult[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
       for (const crawler of crawlers) {
         const result = await runWorker(crawler, site.seed);
-        console.log(`run ${run + 1} ${crawler.padEnd(8)} ${result.pages} pages  ${result.pagesPerSec} pages/s  peak RSS ${result.peakRssMB} MB`);
+        console.log(`run ${run + 1} ${crawler.padEnd(8)} ${result.pages} pages  ${result.pagesPerSec} pages/s  peak RSS ${result.peakRssMB} MB  CPU ${result.cpuMsPerPage} ms/page`);
         results.push(result);
       }
     }
@@ -162,8 +170,11 @@ async function mainProcess(): Promise<void> {
       pages: mine[0]?.pages ?? 0,
       'median pages/s': median(mine.map((result) => result.pagesPerSec)),
       'median peak RSS (MB)': median(mine.map((result) => result.peakRssMB)),
+      'median CPU ms/page': median(mine.map((result) => result.cpuMsPerPage)),
     };
   });
+  // A partial run (one crawler, or profiling) is for looking at, not for BENCHMARKS.md.
+  if (ONLY_CRAWLERS || CPU_PROFILE_DIR) return;
   writeBenchmarkReport({
     name: 'crawl',
     title: 'Crawl throughput',
@@ -171,10 +182,10 @@ async function mainProcess(): Promise<void> {
     rows,
     notes: [
       `Generated site: ${PAGES} article pages of about 50 KB on 127.0.0.1 (one origin), 8 links each; politeness limits off, concurrency ${CONCURRENCY}.`,
-      'chronik = the whole pipeline: SQLite frontier (one transaction per change), WARC archive (gzip per record), extraction, relevance, SQLite outbox; Meilisearch delivery not included.',
+      'chronik = the whole pipeline: SQLite frontier (one transaction per change), WARC archive (gzip level 1 per record), extraction, relevance, SQLite outbox; Meilisearch delivery not included. Pages are parsed and extracted once, on cores − 1 worker threads (src/pipeline/extract-pool.ts; CHRONIK_EXTRACT_WORKERS overrides).',
       'loop = fetch + cheerio (htmlparser2) + p-queue, no archive, no state: the floor.',
       crawlers.includes('crawlee') ? 'crawlee = CheerioCrawler, same site and settings, storage in memory.' : 'crawlee is not installed (benchmark-only dev dependency); its column is missing.',
-      'Each run is a separate process; crawlers alternate; medians shown.',
+      'Each run is a separate process; crawlers alternate; medians shown. CPU ms/page = user + system CPU of the run (all threads) per page: steadier than pages/s on a shared machine.',
     ],
   });
 }

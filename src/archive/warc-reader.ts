@@ -3,6 +3,7 @@ import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { WARCParser } from 'warcio';
 import type { ArchiveRef } from '../pipeline/types.js';
+import { REDIRECTED_FROM_HEADER } from './warc-writer.js';
 
 export interface ArchivedResponse {
   url: string;
@@ -19,6 +20,10 @@ export interface ArchivedRecord extends ArchivedResponse {
   /** The record's own Content-Type (for resource records, the type of what it holds). */
   warcContentType: string;
   ref: ArchiveRef;
+  /** WARC-Concurrent-To: for a request record, the response record it belongs to. */
+  concurrentTo?: string | undefined;
+  /** For a response reached by a redirect: the record ID of the previous hop's (3xx) response. */
+  redirectedFrom?: string | undefined;
 }
 
 /** Reads the response record an ArchiveRef points at (one gzip member at that offset). */
@@ -57,6 +62,8 @@ export async function* iterateWarcFile(archiveDir: string, warcFile: string): As
       ...response,
       type: record.warcType ?? '',
       warcContentType: record.warcContentType ?? '',
+      concurrentTo: record.warcConcurrentTo?.[0],
+      redirectedFrom: record.warcHeader(REDIRECTED_FROM_HEADER) ?? undefined,
       ref: {
         warcFile,
         offset: parser.offset,
@@ -66,6 +73,19 @@ export async function* iterateWarcFile(archiveDir: string, warcFile: string): As
       },
     };
   }
+}
+
+/**
+ * The redirect chain that ended in `finalRecordId`, first hop first: each response record after a
+ * redirect names the previous hop's response, so the chain is followed backwards.
+ */
+export function redirectChain(records: readonly ArchivedRecord[], finalRecordId: string): ArchivedRecord[] {
+  const byId = new Map(records.filter((record) => record.type === 'response').map((record) => [record.ref.recordId, record]));
+  const chain: ArchivedRecord[] = [];
+  for (let current = byId.get(finalRecordId); current && !chain.includes(current); current = current.redirectedFrom ? byId.get(current.redirectedFrom) : undefined) {
+    chain.unshift(current);
+  }
+  return chain;
 }
 
 type ParsedRecord = NonNullable<Awaited<ReturnType<typeof WARCParser.parse>>>;

@@ -4,15 +4,14 @@ import { toIndexDocument } from '../index/to-index-document.js';
 import { canonicalKey } from '../scrapers/discover/canonical-url.js';
 import { parseXmlListing } from '../scrapers/discover/feeds.js';
 import { judgeArticle } from '../scrapers/discover/relevance.js';
-import { extractArticle } from '../scrapers/extract/extract-article.js';
-import { parseHtml } from '../scrapers/extract/html.js';
+import type { HubLinks } from '../scrapers/discover/hub-links.js';
 import { classifyBody } from '../scrapers/fetch/content-gate.js';
 import type { Frontier } from '../scrapers/frontier/frontier.js';
-import { needsRender } from '../scrapers/render/needs-render.js';
-import { articlePageEntries, hubEntries, listingEntries, relatedEntries } from './crawl-discovery.js';
+import { articleLinkEntries, hubLinkEntries, listingEntries, relatedEntries } from './crawl-discovery.js';
+import { createPageAnalyser, type PageAnalyser, type PageToAnalyse } from './extract-pool.js';
 import { isSourceEntry } from './crawl-sources.js';
 import { archiveRendered } from './archive-rendered.js';
-import type { ArchiveRef, ExtractOutcome, FetchResult, FrontierEntry, IndexDocument } from './types.js';
+import type { ArchiveRef, FetchResult, FrontierEntry, IndexDocument } from './types.js';
 
 /** Chromium behind an interface, so the crawl can run (and be tested) without it. */
 export interface PageRenderer {
@@ -27,6 +26,8 @@ export interface PageContext {
   isAllowedHost: (url: string) => boolean;
   archive: WarcWriter;
   renderer?: PageRenderer | undefined;
+  /** Where pages are parsed and extracted; by default a worker pool shared by the process. */
+  analyser?: PageAnalyser | undefined;
 }
 
 export interface PageOutcome {
@@ -59,17 +60,19 @@ export async function interpretPage(context: PageContext, entry: FrontierEntry, 
     // Only a configured source that is not readable counts as a failure; a stray PDF link does not.
     return isSourceEntry(entry) ? { outcome: 'not-parsed', discovered: [], failure: message } : { outcome: 'not-parsed', discovered: [], skipped: message };
   }
-  let page = { body: result.body, url: result.finalUrl, headers: result.headers, fetchedAt: result.fetchedAt };
-  let outcome: ExtractOutcome = extractArticle(page);
-  if (outcome.kind === 'not-an-article' && context.renderer && shouldRender(context.config, result)) {
-    const rendered = await context.renderer.render(result.finalUrl, context.isAllowedHost, context.config.crawl.userAgent, result.body);
+  const analyser = context.analyser ?? sharedAnalyser();
+  const renderer = context.renderer;
+  let analysis = await analyser.analyse({ ...pageOf(result), checkRender: Boolean(renderer) && context.config.crawl.render.auto });
+  if (analysis.outcome.kind === 'not-an-article' && renderer && (rendersHost(context.config, result.finalUrl) || analysis.needsRender)) {
+    const rendered = await renderer.render(result.finalUrl, context.isAllowedHost, context.config.crawl.userAgent, result.body);
     const renderedResult = await archiveRendered(context.archive, result, archiveRef, rendered.html);
-    page = { body: renderedResult.result.body, url: result.finalUrl, headers: renderedResult.result.headers, fetchedAt: renderedResult.result.fetchedAt };
-    outcome = extractArticle(page);
-    if (outcome.kind === 'article') archiveRef = renderedResult.archiveRef;
+    analysis = await analyser.analyse({ ...pageOf(renderedResult.result), url: result.finalUrl, checkRender: false });
+    if (analysis.outcome.kind === 'article') archiveRef = renderedResult.archiveRef;
   }
+  const outcome = analysis.outcome;
+  const pageLinks = analysis.links ?? NO_LINKS;
   if (outcome.kind === 'not-an-article') {
-    const discovered = hubEntries(context, entry, parseHtml(new TextDecoder().decode(page.body)), result.finalUrl);
+    const discovered = hubLinkEntries(context, entry, pageLinks);
     return { outcome: discovered.length > 0 ? 'hub' : 'not-an-article', discovered, skipped: outcome.reason };
   }
   const record = outcome.record;
@@ -78,12 +81,9 @@ export async function interpretPage(context: PageContext, entry: FrontierEntry, 
   // rel=canonical: the page is known under its canonical URL too, so that URL is not fetched again.
   const canonical = canonicalKey(record.canonicalUrl);
   const isDuplicate = canonical !== entry.canonicalKey && !context.frontier.markSeen(canonical) && context.frontier.wasCompleted(canonical);
-  // The extractor's related links when it found some; otherwise the page's own links (a second
-  // parse, so only then: parsing is most of the CPU a page costs).
+  // The extractor's related links when it found some; otherwise the page's own links.
   const followLinks = (): FrontierEntry[] =>
-    record.relatedLinks.length > 0
-      ? relatedEntries(context, entry, record.relatedLinks)
-      : articlePageEntries(context, entry, parseHtml(new TextDecoder().decode(page.body)), result.finalUrl);
+    record.relatedLinks.length > 0 ? relatedEntries(context, entry, record.relatedLinks) : articleLinkEntries(context, entry, pageLinks);
   if (!verdict.isOnTopic) {
     // An off-topic source page still leads somewhere: the researcher chose it.
     return { outcome: 'off-topic', article, discovered: isSourceEntry(entry) ? followLinks() : [] };
@@ -93,9 +93,21 @@ export async function interpretPage(context: PageContext, entry: FrontierEntry, 
   return { outcome: 'on-topic', article, discovered, document: toIndexDocument({ ...record, archive: archiveRef }) };
 }
 
-function shouldRender(config: Config, result: FetchResult): boolean {
-  const render = config.crawl.render;
-  const host = new URL(result.finalUrl).hostname.toLowerCase();
-  if (render.hosts.some((candidate) => candidate.toLowerCase() === host)) return true;
-  return render.auto && needsRender(new TextDecoder().decode(result.body));
+/** Hosts the config says always need Chromium. */
+function rendersHost(config: Config, url: string): boolean {
+  const host = new URL(url).hostname.toLowerCase();
+  return config.crawl.render.hosts.some((candidate) => candidate.toLowerCase() === host);
+}
+
+function pageOf(result: FetchResult): Omit<PageToAnalyse, 'checkRender'> {
+  return { body: result.body, url: result.finalUrl, headers: result.headers, fetchedAt: result.fetchedAt };
+}
+
+const NO_LINKS: HubLinks = { links: [], nextPages: [], feeds: [] };
+
+/** One pool per process for crawls that bring none; its workers never hold the process open when idle. */
+let shared: PageAnalyser | undefined;
+function sharedAnalyser(): PageAnalyser {
+  shared ??= createPageAnalyser();
+  return shared;
 }

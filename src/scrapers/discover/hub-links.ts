@@ -1,6 +1,7 @@
 import type { CheerioAPI } from 'cheerio';
 import type { DiscoveredLink } from '../../pipeline/types.js';
 import { resolveHttpUrl } from './canonical-url.js';
+import { isUtilityLink } from './utility-links.js';
 
 export interface HubLinks {
   /** Links in the page's content, with their text and the text around them. */
@@ -18,7 +19,8 @@ const FEED_TYPES = /^application\/(rss|atom)\+xml$/i;
 /**
  * Pure: the links of a hub page (topic page, search results, archive listing). The text of
  * the link's list item or paragraph is kept as context, so a teaser's kicker and date count
- * for the link's score. Navigation and footer links are left out.
+ * for the link's score. Navigation and footer links are left out, and so are share, print,
+ * comment and login links (utility-links.ts).
  */
 export function hubLinks($: CheerioAPI, baseUrl: string): HubLinks {
   const links: DiscoveredLink[] = [];
@@ -34,6 +36,7 @@ export function hubLinks($: CheerioAPI, baseUrl: string): HubLinks {
     const url = resolveHttpUrl(anchor.attr('href') ?? '', baseUrl);
     if (!url || url === baseUrl) return;
     const text = anchor.text().replace(/\s+/g, ' ').trim();
+    if (isUtilityLink(url, text)) return;
     if (PAGINATION_TEXT.test(text) || anchor.closest('[class*="pagin"]').length > 0) {
       if (!/^seite\s*1$/i.test(text)) nextPages.add(url);
       return;

@@ -22,14 +22,29 @@ export interface FetchOptions {
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/** One redirect response on the way to the final one: evidence, archived like any response. */
+export interface RedirectHop {
+  url: string;
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  requestHeaders: Record<string, string>;
+  body: Uint8Array;
+  fetchedAt: string;
+}
+
+/** A fetch result with the redirect responses that led to it, in order. */
+export type FetchedWithHops = FetchResult & { hops: RedirectHop[] };
+
 /**
  * GET with redirects followed by hand, so every hop passes the URL guard again.
  * Any status is returned as a FetchResult (the caller decides what a 404 means);
  * network failures, timeouts and oversized bodies throw ChronikErrors.
  */
-export async function fetchUrl(url: string, options: FetchOptions): Promise<FetchResult> {
+export async function fetchUrl(url: string, options: FetchOptions): Promise<FetchedWithHops> {
   const maxRedirects = options.maxRedirects ?? 10;
   const redirects: string[] = [];
+  const hops: RedirectHop[] = [];
   const seen = new Set<string>();
   let currentUrl = url;
   for (;;) {
@@ -39,7 +54,8 @@ export async function fetchUrl(url: string, options: FetchOptions): Promise<Fetc
     const response = await requestOnce(currentUrl, requestHeaders, options.timeoutMs);
     const location = response.headers.get('location');
     if (REDIRECT_STATUSES.has(response.status) && location) {
-      await response.body?.cancel().catch(() => undefined);
+      const body = await readBodyLimited(response, currentUrl, options);
+      hops.push({ url: currentUrl, status: response.status, statusText: response.statusText, headers: headersToRecord(response.headers), requestHeaders, body, fetchedAt: new Date().toISOString() });
       redirects.push(currentUrl);
       seen.add(currentUrl);
       const nextUrl = new URL(location, currentUrl).toString();
@@ -64,6 +80,7 @@ export async function fetchUrl(url: string, options: FetchOptions): Promise<Fetc
       body,
       fetchedAt: new Date().toISOString(),
       notModified: response.status === 304,
+      hops,
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { FieldSource, Sourced } from '../../../pipeline/types.js';
 import type { AnyNode, Element } from 'domhandler';
+import { pageElements } from '../generic/dom.js';
 import { cleanText, type CheerioAPI } from '../html.js';
 import { parseTextDate } from './text-dates.js';
 import { parseGermanDate, parseIsoDate, type ParsedDate } from './parse-date.js';
@@ -13,7 +14,7 @@ const UPDATE_WORDS = /aktualisiert|update|geändert|zuletzt/i;
 /** Publication-date candidates from <time> elements, original publication first. */
 export function timeElementCandidates($: CheerioAPI): DateCandidate[] {
   const candidates: Array<DateCandidate & { isUpdate: boolean; isMarked: boolean }> = [];
-  for (const element of $('time').toArray()) {
+  for (const element of pageElements($).filter((candidate) => candidate.name === 'time')) {
     const time = $(element);
     // A <time> inside a quoted or embedded post (blockquote, comments) dates that post, not the page.
     if (time.closest('blockquote, aside, [class*="comment"], [class*="embed"]').length) continue;
@@ -134,7 +135,7 @@ function textSnippets($: CheerioAPI): { snippets: string[]; h1Index: number } {
 
 /** Microdata: any element with itemprop="datePublished" (content or datetime attribute). */
 export function microdataCandidate($: CheerioAPI): DateCandidate | undefined {
-  for (const element of $('[itemprop="datePublished"], [itemprop="dateCreated"]').toArray()) {
+  for (const element of pageElements($).filter((candidate) => candidate.attribs.itemprop === 'datePublished' || candidate.attribs.itemprop === 'dateCreated')) {
     const raw = $(element).attr('content') ?? $(element).attr('datetime');
     const parsed = raw ? parseIsoDate(raw) : parseTextDate(cleanText($(element).text()));
     if (parsed) return { ...parsed, source: 'markup' };
@@ -142,10 +143,13 @@ export function microdataCandidate($: CheerioAPI): DateCandidate | undefined {
   return undefined;
 }
 
+const DATE_ATTRIBUTES = ['data-date', 'data-published', 'data-publish-date', 'data-pubdate', 'data-published-at'];
+
 /** A date in a data attribute of the page's markup (data-date="18. März 2020", data-published="…"). */
 export function dataAttributeCandidate($: CheerioAPI): DateCandidate | undefined {
-  for (const element of $('[data-date], [data-published], [data-publish-date], [data-pubdate], [data-published-at]').toArray()) {
+  for (const element of pageElements($)) {
     const attribs = element.attribs;
+    if (!DATE_ATTRIBUTES.some((name) => attribs[name] !== undefined)) continue;
     const raw = attribs['data-published'] ?? attribs['data-publish-date'] ?? attribs['data-pubdate'] ?? attribs['data-published-at'] ?? attribs['data-date'] ?? '';
     if (UPDATE_WORDS.test(attribs.class ?? '')) continue;
     const parsed = parseIsoDate(raw) ?? parseTextDate(raw);
@@ -180,7 +184,28 @@ function dayDistance(a: string, b: string): number {
 }
 
 export function choosePublished(candidates: Array<DateCandidate | undefined>): Sourced<string> | undefined {
-  const present = candidates.filter((candidate): candidate is DateCandidate => candidate !== undefined);
+  return chooseFromPresent(candidates.filter((candidate): candidate is DateCandidate => candidate !== undefined));
+}
+
+/** A candidate, or several, or how to find them: the costly ones (visible text) are only looked for when needed. */
+export type CandidateSource = DateCandidate | DateCandidate[] | undefined | (() => DateCandidate | DateCandidate[] | undefined);
+
+/**
+ * choosePublished over candidates found on demand, in rank order: the lower-ranked ones only
+ * matter when the best has no time of day, so a timed best candidate ends the search (same
+ * answer, without reading the page's visible text).
+ */
+export function choosePublishedLazily(sources: CandidateSource[]): Sourced<string> | undefined {
+  const present: DateCandidate[] = [];
+  for (const source of sources) {
+    const found = typeof source === 'function' ? source() : source;
+    for (const candidate of Array.isArray(found) ? found : [found]) if (candidate) present.push(candidate);
+    if (present[0]?.hasTime) return { value: present[0].iso, source: present[0].source };
+  }
+  return chooseFromPresent(present);
+}
+
+function chooseFromPresent(present: DateCandidate[]): Sourced<string> | undefined {
   const best = present[0];
   if (!best) return undefined;
   if (!best.hasTime) {

@@ -1,6 +1,7 @@
 import type { AnyNode, Element } from 'domhandler';
+import { cleanText } from '../html.js';
 import { classWeight } from './boilerplate.js';
-import { collapsedLength, isElement, linkDensity, rawText } from './dom.js';
+import { isElement, linkDensity, rawText, textLength } from './dom.js';
 
 /**
  * The text of the chosen content elements as paragraphs, in reading order: block elements end a
@@ -25,7 +26,7 @@ export function collectBlocks(nodes: Element[], skip: (element: Element) => bool
   let bufferOwner: Element | undefined;
   let bufferTag = 'p';
   const flush = (): void => {
-    const text = buffer.replace(/[\s\u00a0\u200b]+/g, ' ').trim();
+    const text = cleanText(buffer);
     if (text && bufferOwner) blocks.push({ text, tag: bufferTag, element: bufferOwner });
     buffer = '';
   };
@@ -69,7 +70,7 @@ export function collectBlocks(nodes: Element[], skip: (element: Element) => bool
 
 /** A list or box made of links (related articles, tag clouds), Readability's conditional clean. */
 function isLinkBox(element: Element, skip: (element: Element) => boolean): boolean {
-  const length = collapsedLength(rawText(element, skip));
+  const length = textLength(element, skip);
   if (length === 0) return false;
   const density = linkDensity(element, skip);
   const weight = classWeight(element);

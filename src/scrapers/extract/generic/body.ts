@@ -5,7 +5,7 @@ import { isBoilerplate, LEAD_CLASS } from './boilerplate.js';
 import { collectBlocks, type Block } from './blocks.js';
 import { findContentRoot } from './content-root.js';
 import { parseDateline } from './dateline.js';
-import { classAndId, descendants, linkDensity, rawText } from './dom.js';
+import { classAndId, descendants, linkDensity, pageElements, rawText } from './dom.js';
 
 export interface BodyParts {
   paragraphs: string[];
@@ -27,7 +27,7 @@ const CREDIT_LINE = /^(Foto|Fotos|Bild|Bilder|Quelle|Titelbild|Grafik|Image|Phot
  */
 export function extractBody($: CheerioAPI): BodyParts {
   const root = $.root().get(0)!;
-  const declared = $('[itemprop="articleBody"]').toArray().filter((element) => cleanText(rawText(element, isBoilerplate)).length > 200);
+  const declared = pageElements($).filter((element) => element.attribs.itemprop === 'articleBody' && cleanText(rawText(element, isBoilerplate)).length > 200);
   const found = declared.length === 1
     ? { nodes: declared, skip: isBoilerplate }
     : findContentRoot(root);
@@ -146,8 +146,11 @@ function firstProse(paragraphs: string[], subheads: number[]): string | undefine
   return paragraphs.find((paragraph, index) => !subheads.includes(index) && paragraph.length >= 40) ?? paragraphs[0];
 }
 
+const COPYRIGHT_HOLDERS = new Set(['p', 'div', 'span', 'small']);
+
 function findCopyrightAnywhere($: CheerioAPI): string | undefined {
-  for (const element of $('p, div, span, small').toArray()) {
+  for (const element of pageElements($)) {
+    if (!COPYRIGHT_HOLDERS.has(element.name)) continue;
     const only = element.children.length === 1 ? element.children[0] : undefined;
     if (!only || only.type !== 'text') continue;
     const text = cleanText((only as unknown as { data: string }).data);

@@ -1,6 +1,6 @@
 import type { AnyNode, Element } from 'domhandler';
 import { classWeight, isBoilerplate } from './boilerplate.js';
-import { ancestors, childElements, collapsedLength, isElement, linkDensity, rawText } from './dom.js';
+import { ancestors, childElements, collapsedLength, isElement, linkDensity, rawText, textLength } from './dom.js';
 
 /**
  * Main-content heuristic after Readability: every text block (p, pre, td, and a div holding text
@@ -34,18 +34,18 @@ export function findContentRoot(root: AnyNode, onScores?: (scores: Map<Element, 
   };
 
   const scores = new Map<Element, number>();
-  const blocks: Array<{ text: string; chain: Element[] }> = [];
+  const blocks: Array<{ text: string; length: number; chain: Element[] }> = [];
   const walk = (node: AnyNode): void => {
     if (!isElement(node)) {
       for (const child of (node as unknown as { children?: AnyNode[] }).children ?? []) walk(child);
       return;
     }
     if (skip(node)) return;
-    if (TEXT_BLOCKS.has(node.name)) blocks.push({ text: rawText(node, skip), chain: ancestors(node).slice(0, 5) });
+    if (TEXT_BLOCKS.has(node.name)) blocks.push({ text: rawText(node, skip), length: textLength(node, skip), chain: ancestors(node).slice(0, 5) });
     else if (node.name === 'div') {
       const direct = directText(node);
       // A div of loose text is a paragraph; loose text beside blocks is a paragraph inside the div.
-      if (direct.length >= 25) blocks.push({ text: direct.text, chain: direct.hasBlocks ? [node, ...ancestors(node).slice(0, 4)] : ancestors(node).slice(0, 5) });
+      if (direct.length >= 25) blocks.push({ text: direct.text, length: direct.length, chain: direct.hasBlocks ? [node, ...ancestors(node).slice(0, 4)] : ancestors(node).slice(0, 5) });
     }
     for (const child of node.children) walk(child);
   };
@@ -62,8 +62,7 @@ export function findContentRoot(root: AnyNode, onScores?: (scores: Map<Element, 
     return score;
   };
 
-  for (const { text, chain } of blocks) {
-    const length = collapsedLength(text);
+  for (const { text, length, chain } of blocks) {
     if (length < 25) continue;
     const contentScore = 1 + (text.match(/[,،、，]/g)?.length ?? 0) + Math.min(Math.floor(length / 100), 3);
     chain.forEach((ancestor, level) => {
@@ -133,7 +132,7 @@ export function findContentRoot(root: AnyNode, onScores?: (scores: Map<Element, 
       continue;
     }
     if (sibling.name === 'p') {
-      const length = collapsedLength(rawText(sibling, skip));
+      const length = textLength(sibling, skip);
       const density = linkDensity(sibling, skip);
       if ((length > 80 && density < 0.25) || (length > 0 && length <= 80 && density === 0 && /\.( |$)/.test(rawText(sibling)))) nodes.push(sibling);
     }

@@ -1,4 +1,5 @@
 import type { AnyNode, Element } from 'domhandler';
+import type { CheerioAPI } from 'cheerio';
 
 /**
  * Small helpers on the raw htmlparser2 tree. The body heuristic walks thousands of nodes per
@@ -35,25 +36,109 @@ export function rawText(node: AnyNode, skip?: (element: Element) => boolean): st
   return parts.join('');
 }
 
-/** Length of the text under anchors, divided by all text (0 when there is no text). */
+/**
+ * Length of the text under anchors, divided by all text (0 when there is no text). Both lengths
+ * come from `textStats`, computed once per node, so scoring every ancestor stays linear.
+ */
 export function linkDensity(element: Element, skip?: (element: Element) => boolean): number {
-  const all = collapsedLength(rawText(element, skip));
-  if (all === 0) return 0;
-  let linked = 0;
-  const walk = (current: AnyNode): void => {
-    if (!isElement(current) || skip?.(current)) return;
-    if (current.name === 'a') {
-      linked += collapsedLength(rawText(current, skip));
-      return;
-    }
-    for (const child of current.children) walk(child);
-  };
-  walk(element);
-  return Math.min(1, linked / all);
+  const stats = textStats(element, skip);
+  const all = trimmedLength(stats);
+  return all === 0 ? 0 : Math.min(1, stats.linked / all);
+}
+
+/** Length of `rawText(node, skip)` with whitespace collapsed and trimmed, without building the text. */
+export function textLength(node: AnyNode, skip?: (element: Element) => boolean): number {
+  return trimmedLength(textStats(node, skip));
 }
 
 export function collapsedLength(text: string): number {
-  return text.replace(/[\s\u00a0]+/g, ' ').trim().length;
+  return trimmedLength(textNodeStats(text));
+}
+
+/**
+ * What collapsing whitespace does to a subtree's text, in a form two texts can be joined by:
+ * the collapsed length, whether it starts/ends with whitespace, whether it is only whitespace.
+ * `linked` is the summed trimmed length of the outermost anchors inside (for link density).
+ */
+interface TextStats {
+  length: number;
+  empty: boolean;
+  onlySpace: boolean;
+  leadingSpace: boolean;
+  trailingSpace: boolean;
+  linked: number;
+}
+
+const EMPTY_STATS: TextStats = { length: 0, empty: true, onlySpace: true, leadingSpace: false, trailingSpace: false, linked: 0 };
+
+/** Per `skip` function (each one a different view of the tree), the stats of every node asked about. */
+const statsBySkip = new WeakMap<object, WeakMap<AnyNode, TextStats>>();
+const NO_SKIP = {};
+
+function textStats(node: AnyNode, skip: ((element: Element) => boolean) | undefined): TextStats {
+  let memo = statsBySkip.get(skip ?? NO_SKIP);
+  if (!memo) {
+    memo = new WeakMap();
+    statsBySkip.set(skip ?? NO_SKIP, memo);
+  }
+  return statsOf(node, skip, memo);
+}
+
+function statsOf(node: AnyNode, skip: ((element: Element) => boolean) | undefined, memo: WeakMap<AnyNode, TextStats>): TextStats {
+  if (node.type === 'text') return textNodeStats((node as unknown as { data: string }).data);
+  if (!isElement(node) || skip?.(node) || node.type === 'script' || node.type === 'style') return EMPTY_STATS;
+  const known = memo.get(node);
+  if (known) return known;
+  let joined = EMPTY_STATS;
+  let linked = 0;
+  for (const child of node.children) {
+    const childStats = statsOf(child, skip, memo);
+    joined = join(joined, childStats);
+    linked += childStats.linked;
+  }
+  const stats = { ...joined, linked: node.name === 'a' ? trimmedLength(joined) : linked };
+  memo.set(node, stats);
+  return stats;
+}
+
+/** Counted in one pass without building the collapsed string (this runs for every text node). */
+function textNodeStats(data: string): TextStats {
+  if (data.length === 0) return EMPTY_STATS;
+  let length = 0;
+  let inSpace = false;
+  for (let i = 0; i < data.length; i++) {
+    const space = isSpaceCode(data.charCodeAt(i));
+    if (!space || !inSpace) length += 1;
+    inSpace = space;
+  }
+  const leadingSpace = isSpaceCode(data.charCodeAt(0));
+  const trailingSpace = isSpaceCode(data.charCodeAt(data.length - 1));
+  return { length, empty: false, onlySpace: length === 1 && leadingSpace, leadingSpace, trailingSpace, linked: 0 };
+}
+
+/** Exactly the characters of the regex class `\s` (which includes U+00A0). */
+export function isSpaceCode(code: number): boolean {
+  if (code < 0x80) return code === 32 || (code >= 9 && code <= 13);
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+/** Collapsed text of a + b: a whitespace run across the seam collapses to one space. */
+function join(a: TextStats, b: TextStats): TextStats {
+  if (a.empty) return b;
+  if (b.empty) return a;
+  return {
+    length: a.length + b.length - (a.trailingSpace && b.leadingSpace ? 1 : 0),
+    empty: false,
+    onlySpace: a.onlySpace && b.onlySpace,
+    leadingSpace: a.leadingSpace,
+    trailingSpace: b.trailingSpace,
+    linked: 0,
+  };
+}
+
+function trimmedLength(stats: TextStats): number {
+  if (stats.empty || stats.onlySpace) return 0;
+  return stats.length - (stats.leadingSpace ? 1 : 0) - (stats.trailingSpace ? 1 : 0);
 }
 
 /** Every element under `root` in document order. */
@@ -66,6 +151,31 @@ export function descendants(root: AnyNode): Element[] {
   };
   walk(root);
   return out;
+}
+
+/**
+ * Every element of the page in document order, collected once per parsed page. Filtering this
+ * array is much cheaper than a CSS query, which compiles its selector and walks the whole tree
+ * each time; the extractor asks a dozen such questions per page.
+ */
+const elementsCache = new WeakMap<object, Element[]>();
+
+export function pageElements($: CheerioAPI): Element[] {
+  const root = $.root().get(0)!;
+  let elements = elementsCache.get(root);
+  if (!elements) {
+    elements = descendants(root);
+    elementsCache.set(root, elements);
+  }
+  return elements;
+}
+
+/** Whether an element has an ancestor with this tag name. */
+export function hasAncestorNamed(element: Element, name: string): boolean {
+  for (let current = element.parent; current && isElement(current); current = current.parent) {
+    if (current.name === name) return true;
+  }
+  return false;
 }
 
 export function ancestors(element: Element): Element[] {

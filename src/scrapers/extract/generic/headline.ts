@@ -1,5 +1,6 @@
 import type { Sourced } from '../../../pipeline/types.js';
 import { cleanText, type CheerioAPI } from '../html.js';
+import { hasAncestorNamed, pageElements } from './dom.js';
 
 const KICKER_CLASS = /kicker|topline|dachzeile|roofline|overline|spitzmarke|eyebrow|supertitle/i;
 
@@ -13,8 +14,10 @@ export interface HeadlineParts {
  * A kicker ("Ludwigslust-Parchim:") is a marked-up part of the h1 or a sibling just above it.
  */
 export function extractHeadline($: CheerioAPI, fallbackTitles: Array<string | undefined>): HeadlineParts {
-  const h1 = $('article h1').first().length ? $('article h1').first() : $('h1').first();
-  if (h1.length) {
+  const headings = pageElements($).filter((element) => element.name === 'h1');
+  const h1Element = headings.find((element) => hasAncestorNamed(element, 'article')) ?? headings[0];
+  if (h1Element) {
+    const h1 = $(h1Element);
     const kickerElement = h1.find('*').filter((_, element) => KICKER_CLASS.test($(element).attr('class') ?? '')).first();
     let kicker = cleanText(kickerElement.text());
     let headline = cleanText(h1.text());

@@ -1,5 +1,6 @@
 import type { ImageRecord } from '../../../pipeline/types.js';
 import { cleanText, type CheerioAPI } from '../html.js';
+import { hasAncestorNamed, pageElements } from './dom.js';
 
 /** "Foto: Ole Spata/dpa" at the end of a caption, optionally in parentheses or after a ©. */
 const CREDIT = /\(?((?:Foto|Fotos|Bild|Bilder|Quelle|Grafik|Illustration|Photo|Image|Credit)s?:\s*[^():©]+?)\)?\s*$/i;
@@ -8,8 +9,11 @@ const CAPTION_CLASS = /(^|[\s_-])(bild|bildzeile|bildunterschrift|bildtext|capti
 
 /** Images in the article with caption and credit ("Foto: Ole Spata/dpa"). */
 export function extractImages($: CheerioAPI, pageUrl: string): ImageRecord[] {
-  const scope = $('article').length ? $('article figure') : $('figure');
-  const images = scope.toArray().map((figure) => {
+  const elements = pageElements($);
+  const figures = elements.filter((element) => element.name === 'figure');
+  const inArticle = elements.some((element) => element.name === 'article');
+  const scope = inArticle ? figures.filter((figure) => hasAncestorNamed(figure, 'article')) : figures;
+  const images = scope.map((figure) => {
     const caption = $(figure).find('figcaption');
     const creditElement = caption.find('.credit, .copyright, .source, .author, small').first();
     const src = $(figure).find('img').attr('src');
@@ -17,9 +21,8 @@ export function extractImages($: CheerioAPI, pageUrl: string): ImageRecord[] {
   });
   if (images.length) return images;
   // Layouts without <figure>: a caption line with a credit, by its class.
-  return $('[class]')
-    .toArray()
-    .filter((element) => CAPTION_CLASS.test(element.attribs.class ?? '') && $(element).find('[class]').toArray().every((inner) => !CAPTION_CLASS.test(inner.attribs.class ?? '')))
+  return elements
+    .filter((element) => element.attribs.class !== undefined && CAPTION_CLASS.test(element.attribs.class ?? '') && $(element).find('[class]').toArray().every((inner) => !CAPTION_CLASS.test(inner.attribs.class ?? '')))
     .map((element) => splitCaption(cleanText($(element).text()), ''))
     .filter((image) => image.credit !== undefined)
     .slice(0, 20);

@@ -1,4 +1,5 @@
 import type { CheerioAPI } from '../html.js';
+import { pageElements } from './dom.js';
 
 export interface JsonLdArticle {
   headline?: string | undefined;
@@ -15,7 +16,8 @@ const ARTICLE_TYPES = /^(NewsArticle|Article|ReportageNewsArticle|AnalysisNewsAr
 
 /** The first article-like object in any JSON-LD block (arrays and @graph included). Broken JSON is skipped. */
 export function readJsonLdArticle($: CheerioAPI): JsonLdArticle | undefined {
-  for (const element of $('script[type="application/ld+json"]').toArray()) {
+  // script[type="application/ld+json"]; HTML compares the type attribute case-insensitively.
+  for (const element of pageElements($).filter((candidate) => candidate.name === 'script' && candidate.attribs.type?.toLowerCase() === 'application/ld+json')) {
     const parsed = parseLenient($(element).text());
     const article = parsed === undefined ? undefined : findArticle(parsed, 0);
     if (article) return toArticle(article);

@@ -1,7 +1,9 @@
 import type { Element } from 'domhandler';
 import type { RelatedLink } from '../../../pipeline/types.js';
 import { resolveHttpUrl } from '../../discover/canonical-url.js';
+import { isUtilityLink } from '../../discover/utility-links.js';
 import { cleanText, type CheerioAPI } from '../html.js';
+import { isElement, pageElements } from './dom.js';
 
 /** Headings that introduce blocks of links to other articles. */
 const SECTION_LABEL = /^(Empfehlungen der Redaktion|Weitere News|Weitere Nachrichten|Mehr zum Thema|Mehr aus|Das könnte Sie auch interessieren|Auch interessant|Lesen Sie auch|Weitere Artikel|Passend zum Thema|Zum Thema|Verwandte Artikel|Related|More on this|Read more|Top News)/i;
@@ -17,19 +19,41 @@ export function extractRelatedLinks($: CheerioAPI, pageUrl: string): RelatedLink
     const url = resolveHttpUrl($(anchor).attr('href') ?? '', pageUrl);
     if (!url || url === pageUrl || seen.has(url)) return;
     const { title, category } = readAnchor($, anchor);
-    if (!title) return;
+    if (!title || isUtilityLink(url, title)) return;
     seen.add(url);
     links.push({ url, title, sectionLabel, category });
   };
-  for (const heading of $('h2, h3, h4, h5, .section-title, .block-title').toArray()) {
+  const elements = pageElements($);
+  for (const heading of elements.filter(isSectionHeading)) {
     const label = cleanText($(heading).text());
     if (!SECTION_LABEL.test(label) || label.length > 60) continue;
     const block = closestBlockWithLinks($, heading);
     if (!block) continue;
     for (const anchor of $(block).find('a[href]').toArray()) add(anchor, label);
   }
-  for (const anchor of $('article p a[href], [itemprop="articleBody"] a[href]').toArray()) add(anchor, undefined);
+  for (const anchor of elements.filter(isLinkInArticleText)) add(anchor, undefined);
   return links;
+}
+
+const HEADING_TAGS = new Set(['h2', 'h3', 'h4', 'h5']);
+
+/** h2, h3, h4, h5, .section-title, .block-title */
+function isSectionHeading(element: Element): boolean {
+  if (HEADING_TAGS.has(element.name)) return true;
+  const classes = element.attribs.class;
+  return classes !== undefined && classes.split(/\s+/).some((name) => name === 'section-title' || name === 'block-title');
+}
+
+/** article p a[href], [itemprop="articleBody"] a[href] */
+function isLinkInArticleText(element: Element): boolean {
+  if (element.name !== 'a' || element.attribs.href === undefined) return false;
+  let insideParagraph = false;
+  for (let current = element.parent; current && isElement(current); current = current.parent) {
+    if (current.attribs.itemprop === 'articleBody') return true;
+    if (insideParagraph && current.name === 'article') return true;
+    if (current.name === 'p') insideParagraph = true;
+  }
+  return false;
 }
 
 /** The nearest ancestor of a heading that contains links, but not the whole page. */
