@@ -25,6 +25,8 @@ const batchSize = Number(argument('--batch') ?? 5_000);
 const chronikFirst = process.argv.includes('--chronik-first');
 /** Documents taken from the outbox per delivery; the client splits them into requests of batchSize. */
 const deliveryChunk = Number(argument('--chunk') ?? 5_000);
+/** Diagnostic runs: print, but leave BENCHMARKS.md and bench/results alone. */
+const writeReport = !process.argv.includes('--no-report');
 
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -53,8 +55,11 @@ function toArticleRecord(record: ScaledRecord): ArticleRecord {
   };
 }
 
-/** Samples peak RSS of this process and of the server while `work` runs. */
-async function measure<T>(serverPid: number, work: () => Promise<T>): Promise<{ result: T; seconds: number; nodePeakMb: number; meiliPeakMb: number }> {
+/** Samples peak RSS of this process and of the server while `work` runs, and the CPU time both used. */
+async function measure<T>(
+  serverPid: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; seconds: number; nodePeakMb: number; meiliPeakMb: number; nodeCpuSeconds: number; meiliCpuSeconds: number }> {
   let nodePeak = 0;
   let meiliPeak = 0;
   const sample = () => {
@@ -63,12 +68,32 @@ async function measure<T>(serverPid: number, work: () => Promise<T>): Promise<{ 
   };
   const timer = setInterval(sample, 100);
   const started = performance.now();
+  const nodeCpu = process.cpuUsage();
+  const meiliCpu = cpuSecondsOf(serverPid);
   try {
     const result = await work();
     sample();
-    return { result, seconds: (performance.now() - started) / 1000, nodePeakMb: nodePeak / 2 ** 20, meiliPeakMb: meiliPeak / 2 ** 20 };
+    const { user, system } = process.cpuUsage(nodeCpu);
+    return {
+      result,
+      seconds: (performance.now() - started) / 1000,
+      nodePeakMb: nodePeak / 2 ** 20,
+      meiliPeakMb: meiliPeak / 2 ** 20,
+      nodeCpuSeconds: (user + system) / 1e6,
+      meiliCpuSeconds: cpuSecondsOf(serverPid) - meiliCpu,
+    };
   } finally {
     clearInterval(timer);
+  }
+}
+
+/** User + system CPU seconds of a process so far (/proc/PID/stat, in clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
   }
 }
 
@@ -97,17 +122,62 @@ async function postRaw(url: string, apiKey: string, indexName: string, documents
   }
 }
 
+interface ServerBatches {
+  batches: number;
+  tasks: number;
+  /** Sum of Meilisearch's own batch durations: what the server spent indexing. */
+  seconds: number;
+  taskTypes: Record<string, number>;
+  /** One line per batch, oldest first, for --batches. */
+  lines: string[];
+}
+
+/** What Meilisearch itself reports for an index: how many indexing batches, tasks and seconds. */
+async function serverBatches(url: string, apiKey: string, indexName: string): Promise<ServerBatches> {
+  const headers = { Authorization: `Bearer ${apiKey}` };
+  const summary: ServerBatches = { batches: 0, tasks: 0, seconds: 0, taskTypes: {}, lines: [] };
+  for (let from: number | null | undefined; ; ) {
+    const page = (await (await fetch(`${url}/batches?limit=1000&indexUids=${indexName}${from == null ? '' : `&from=${from}`}`, { headers })).json()) as {
+      results: Array<{ duration: string | null; details: Record<string, unknown>; stats: { totalNbTasks: number; types: Record<string, number> } }>;
+      next: number | null;
+    };
+    for (const batch of page.results) {
+      summary.batches += 1;
+      summary.tasks += batch.stats.totalNbTasks;
+      summary.seconds += isoSeconds(batch.duration);
+      for (const [type, n] of Object.entries(batch.stats.types)) summary.taskTypes[type] = (summary.taskTypes[type] ?? 0) + n;
+      summary.lines.unshift(`${isoSeconds(batch.duration).toFixed(2)} s  ${batch.stats.totalNbTasks} tasks  ${JSON.stringify(batch.details)}`);
+    }
+    if (page.next == null) return summary;
+    from = page.next;
+  }
+}
+
+/** ISO 8601 durations as Meilisearch writes them ("PT1M2.5S"). */
+function isoSeconds(duration: string | null): number {
+  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(duration ?? '');
+  return match ? Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0) : 0;
+}
+
+function describeBatches(label: string, batches: ServerBatches): string {
+  const types = Object.entries(batches.taskTypes).map(([type, n]) => `${n} ${type}`).join(', ');
+  return `${label}: ${batches.batches} indexing batches for ${batches.tasks} tasks (${types}), ${batches.seconds.toFixed(1)} s of Meilisearch batch time`;
+}
+
 async function main(): Promise<void> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'chronik-bench-index-'));
   const meili = await connectMeili({ dataDir: path.join(workDir, 'meili'), port: await getFreePort(), maxIndexingMemory: '2GiB' });
   const serverPid = (JSON.parse(readFileSync(path.join(workDir, 'meili', 'server.json'), 'utf8')) as { pid: number }).pid;
   try {
+    const loadBefore = os.loadavg()[0]!.toFixed(1);
     console.log(`Generating ${count} records …`);
-    const records = Array.from({ length: count }, (_, i) => scaledRecord({ count, bytes: 3000 }, i));
+    // Records are generated afresh where needed (they are deterministic) and dropped after use,
+    // so neither side runs with the other side's 100,000 documents on its heap.
+    const generate = () => Array.from({ length: count }, (_, i) => scaledRecord({ count, bytes: 3000 }, i));
 
-    // The raw side gets Chronik's final documents, prepared outside the clock.
-    const prepared = withStoryIds(records.map((record) => toIndexDocument(toArticleRecord(record))));
     const runRaw = async () => {
+      // The raw side gets Chronik's final documents, prepared outside the clock.
+      const prepared = withStoryIds(generate().map((record) => toIndexDocument(toArticleRecord(record))));
       console.log('Raw load …');
       const run = await measure(serverPid, () => postRaw(meili.url, meili.apiKey, 'bench-raw', prepared));
       console.log(`  ${run.seconds.toFixed(1)} s`);
@@ -120,6 +190,7 @@ async function main(): Promise<void> {
     const outbox = new IndexOutbox(path.join(workDir, 'outbox.sqlite'));
     // What the crawl does per article before indexing: build the document (German terms,
     // buckets, id) and queue it durably. Timed on its own, since a crawl spreads it over fetches.
+    const records = generate();
     const building = await measure(serverPid, async () => {
       for (let start = 0; start < records.length; start += batchSize) {
         outbox.put(records.slice(start, start + batchSize).map((record) => toIndexDocument(toArticleRecord(record))));
@@ -127,30 +198,58 @@ async function main(): Promise<void> {
       return records.length;
     });
     console.log(`  documents built and queued: ${building.seconds.toFixed(1)} s`);
+    records.length = 0;
+    // The Node side of delivery alone: the same outbox reads, story grouping (a registry of its
+    // own) and request bodies, without Meilisearch. Tells Chronik's own cost from the server's.
+    const nodeSide = await measure(serverPid, async () => {
+      const registry = new StoryRegistry(path.join(workDir, 'stories-node-side.sqlite'));
+      let bytes = 0;
+      for (let afterSeq = 0; ; ) {
+        const batch = outbox.peek(deliveryChunk, afterSeq);
+        if (batch.length === 0) break;
+        bytes += JSON.stringify(registry.assign(batch.map((entry) => entry.document))).length;
+        afterSeq = batch[batch.length - 1]!.seq;
+      }
+      registry.close();
+      return bytes;
+    });
+    console.log(`  node side alone (outbox → stories → JSON): ${nodeSide.seconds.toFixed(1)} s, ${(nodeSide.result / 2 ** 20).toFixed(0)} MiB of JSON`);
     const chronik = await measure(serverPid, async () => {
       const index = withStories(openArticleIndex(meili, 'bench-chronik'), new StoryRegistry(path.join(workDir, 'stories.sqlite')));
       await index.prepare();
-      return deliverPending(outbox, (documents) => index.enqueueUpsert(documents), deliveryChunk);
+      // A bulk delivery of a backlog: story-id changes between batches go once at the end
+      // instead of after every batch.
+      return deliverPending(outbox, (documents) => index.enqueueDocuments(documents), deliveryChunk, 8, () => index.enqueuePendingStoryIds());
     });
     outbox.close();
     console.log(`  outbox → stories → searchable: ${chronik.seconds.toFixed(1)} s`);
     raw ??= await runRaw();
 
     const searchable = await openArticleIndex(meili, 'bench-chronik').search('Verwaltung', { limit: 1 });
-    const row = (label: string, run: { seconds: number; nodePeakMb: number; meiliPeakMb: number }, documents: number) => ({
+    const row = (label: string, run: Awaited<ReturnType<typeof measure>>, documents: number) => ({
       path: label,
       documents,
       seconds: run.seconds.toFixed(1),
       'documents/s': Math.round(documents / run.seconds),
       'node peak MB': Math.round(run.nodePeakMb),
       'meilisearch peak MB': Math.round(run.meiliPeakMb),
+      'node CPU s': run.nodeCpuSeconds.toFixed(1),
+      'meilisearch CPU s': run.meiliCpuSeconds.toFixed(1),
     });
     const rows = [
       row('raw POST (same documents and settings)', raw, count),
       row("Chronik's indexer: outbox → story grouping → searchable", chronik, chronik.result),
       row('(crawl side) building documents + durable queueing', building, building.result),
+      row('(Node side of delivery alone) outbox → story grouping → JSON, no Meilisearch', nodeSide, count),
     ];
     console.table(rows);
+    const rawBatches = describeBatches('raw', await serverBatches(meili.url, meili.apiKey, 'bench-raw'));
+    const chronikBatches = describeBatches('Chronik', await serverBatches(meili.url, meili.apiKey, 'bench-chronik'));
+    console.log(`${rawBatches}\n${chronikBatches}`);
+    if (process.argv.includes('--batches')) {
+      for (const indexName of ['bench-raw', 'bench-chronik']) console.log(indexName, (await serverBatches(meili.url, meili.apiKey, indexName)).lines);
+    }
+    if (!writeReport) return;
     writeBenchmarkReport({
       name: 'index',
       title: `Indexing ${count.toLocaleString('en')} articles (bench:index)`,
@@ -161,7 +260,11 @@ async function main(): Promise<void> {
         'Document building (German search terms, calendar buckets, ids) happens in the crawl as each page is extracted; it is timed separately because a crawl spreads it over its fetches.',
         `Bundled Meilisearch 1.21 with --max-indexing-memory 2GiB, requests of ${batchSize} documents (Chronik takes ${deliveryChunk} at a time from its outbox); the raw side posts Chronik's final documents prepared outside the clock; the Chronik indexer is timed from documents waiting in the durable outbox to searchable, including story grouping (MinHash, SQLite registry) and the pipelined delivery.`,
         `After the load a search for "Verwaltung" found ${searchable.estimatedTotalHits ?? 0} documents.`,
-        'Peak memory: sampled RSS every 100 ms (this Node process; the Meilisearch server process).',
+        `Chronik's indexer: ${chronik.nodeCpuSeconds.toFixed(1)} s of Node CPU next to ${chronik.meiliCpuSeconds.toFixed(1)} s of Meilisearch CPU (raw load: ${raw.meiliCpuSeconds.toFixed(1)} s of Meilisearch CPU). On a 2-core machine every second of Node CPU is taken from Meilisearch's indexing threads, so the Node side alone (its own row, without Meilisearch) is what Chronik adds; load average (1 min) before/after: ${loadBefore} / ${os.loadavg()[0]!.toFixed(1)}.`,
+        'Delivery of a backlog (deliverPending with StoryIndex.enqueueDocuments, finishing with enqueuePendingStoryIds): a first batch of 1,000 documents, then batches of the chunk size, up to 8 in flight so Meilisearch merges queued ones into one indexing batch; story ids are assigned before each document is sent (each document is sent once); story-id changes that a later batch causes for documents already sent go as one partial update after the last batch.',
+        "The generated records are made for each phase and dropped after it (they are deterministic), so no phase runs with another phase's 100,000 documents on this process's heap.",
+        'Peak memory: sampled RSS every 100 ms (this Node process; the Meilisearch server process). CPU: process.cpuUsage() for Node, /proc/PID/stat for Meilisearch.',
+        `What Meilisearch received (its GET /batches): ${rawBatches}; ${chronikBatches}.`,
         `Order: ${chronikFirst ? "Chronik's indexer first, then the raw load" : "raw load first, then Chronik's indexer"}, both into one server (the second index loads next to the first).`,
       ],
     });

@@ -156,6 +156,9 @@ async function measure(base: string, meiliDirect: MeiliDirect, list: BenchQuery[
   const overhead: number[] = [];
   const raw: number[] = [];
   const overheadDirect: number[] = [];
+  /** From Chronik's Server-Timing header: its own work, and its Meilisearch requests as it waited for them. */
+  const app: number[] = [];
+  const meiliFromChronik: number[] = [];
   let hits = 0;
   for (const [i, query] of list.entries()) {
     const rawMs = await direct(meiliDirect, query, suffix);
@@ -170,9 +173,22 @@ async function measure(base: string, meiliDirect: MeiliDirect, list: BenchQuery[
     meili.push(body.processingTimeMs);
     overhead.push(elapsed - body.processingTimeMs);
     overheadDirect.push(elapsed - rawMs);
+    const timing = serverTiming(response.headers.get('server-timing'));
+    app.push(timing.app ?? Number.NaN);
+    meiliFromChronik.push(timing.meili ?? Number.NaN);
     hits += body.hits.length;
   }
-  return { endToEnd, meili, overhead, raw, overheadDirect, hits };
+  return { endToEnd, meili, overhead, raw, overheadDirect, app, meiliFromChronik, hits };
+}
+
+/** "meili;dur=12.3, app;dur=0.8" → { meili: 12.3, app: 0.8 } */
+function serverTiming(header: string | null): Record<string, number> {
+  const timings: Record<string, number> = {};
+  for (const part of (header ?? '').split(',')) {
+    const match = /^\s*([\w-]+);dur=([\d.]+)/.exec(part);
+    if (match) timings[match[1]!] = Number(match[2]);
+  }
+  return timings;
 }
 
 async function main(): Promise<void> {
@@ -228,6 +244,7 @@ async function main(): Promise<void> {
           `${MEASURED} timeline queries after ${WARMUP} warm-up queries, one at a time, each: text + date range (30–730 days) + site/place/agency facets + histogram facet (week or month) + date sort + 25 or 50 hits with highlighted snippets cropped from ~3 KB bodies.`,
           'End to end = HTTP GET /api/search on 127.0.0.1 (createApp in a child process, as `chronik serve`) until the JSON is parsed by the client; Meilisearch = the processingTimeMs it reports for the same request(s); overhead = end to end − Meilisearch, per query; overhead vs direct = end to end − Meilisearch direct, per query.',
           'Meilisearch direct = the same search POSTed straight to Meilisearch from the bench process (its HTTP + JSON cost without Chronik), measured just before each Chronik request.',
+          "Chronik own work = the API handler's time minus its wait for Meilisearch (query parsing, reshaping hits/facets/histogram, JSON), from its Server-Timing header; Meilisearch as Chronik waits = the same header's wait for Meilisearch's HTTP answer. Chronik adds = end to end − that wait, per query: Chronik's own work plus the client↔Chronik HTTP hop, i.e. everything that is not Meilisearch answering; Meilisearch beyond its processingTimeMs = that wait − processingTimeMs, per query (Meilisearch's HTTP, JSON and the formatting it does not count).",
           `Load average (1 min) ${load} before and ${loadAfter} after the queries on this ${os.cpus().length}-core machine; other work running at the same time inflates every figure.`,
           'Meilisearch 1.21 leaves part of its highlighting/cropping out of processingTimeMs: with cropped bodies its own HTTP answer takes clearly longer than the time it reports, so "overhead vs direct" is the fairer measure of what Chronik adds.',
           'Targets (issue 7): end to end p95 ≤ 50 ms; Chronik overhead p95 ≤ 5 ms.',
@@ -254,6 +271,13 @@ function figures(result: Awaited<ReturnType<typeof measure>>) {
     'overhead p95 (ms)': round(percentile(result.overhead, 95)),
     'overhead vs direct p50 (ms)': round(percentile(result.overheadDirect, 50)),
     'overhead vs direct p95 (ms)': round(percentile(result.overheadDirect, 95)),
+    'Chronik own work p50 (ms)': round(percentile(result.app, 50)),
+    'Chronik own work p95 (ms)': round(percentile(result.app, 95)),
+    'Meilisearch as Chronik waits p95 (ms)': round(percentile(result.meiliFromChronik, 95)),
+    'Meilisearch beyond its processingTimeMs p50 (ms)': round(percentile(result.meiliFromChronik.map((wait, i) => wait - result.meili[i]!), 50)),
+    'Meilisearch beyond its processingTimeMs p95 (ms)': round(percentile(result.meiliFromChronik.map((wait, i) => wait - result.meili[i]!), 95)),
+    'Chronik adds p50 (ms)': round(percentile(result.endToEnd.map((elapsed, i) => elapsed - result.meiliFromChronik[i]!), 50)),
+    'Chronik adds p95 (ms)': round(percentile(result.endToEnd.map((elapsed, i) => elapsed - result.meiliFromChronik[i]!), 95)),
     'mean hits': Math.round(result.hits / result.endToEnd.length),
   };
 }

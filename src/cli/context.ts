@@ -4,12 +4,12 @@ import { describeError, isChronikError } from '../errors.js';
 import type { Config } from '../config/schema.js';
 import { openArticleIndex, type ArticleIndex } from '../index/meili-client.js';
 import { connectMeili, releaseOnExit, type MeiliConnection } from '../index/meili-server.js';
-import { withStories } from '../index/story-index.js';
+import { withStories, type StoryIndex } from '../index/story-index.js';
 import { StoryRegistry, storyRegistryFile } from '../index/story-registry.js';
 import type { CliIo } from './io.js';
 
 export interface SearchContext {
-  index: ArticleIndex;
+  index: StoryIndex;
   meili: MeiliConnection;
   close(): Promise<void>;
 }

@@ -27,8 +27,15 @@ export interface TextFingerprint {
  * portals differ in exactly those.
  */
 export function normalisedWords(body: string): string[] {
-  const withoutDateline = body.replace(/^\s*[^()\n]{2,60}\([^()]{2,40}\)\s*[-–—:]\s*/u, '');
-  return withoutDateline.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return withoutDateline(body).toLowerCase().match(WORD) ?? [];
+}
+
+const DATELINE = /^\s*[^()\n]{2,60}\([^()]{2,40}\)\s*[-–—:]\s*/u;
+const WORD = /[\p{L}\p{N}]+/gu;
+const WORD_CHARACTER = /^[\p{L}\p{N}]$/u;
+
+function withoutDateline(body: string): string {
+  return body.replace(DATELINE, '');
 }
 
 /**
@@ -38,22 +45,149 @@ export function normalisedWords(body: string): string[] {
  * borrow from the next filled bin, so two texts agree on them exactly when they agree there.
  */
 export function fingerprint(body: string): TextFingerprint {
-  const words = normalisedWords(body);
-  const shingles = new Set<number>();
-  for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) {
-    shingles.add(hashString(`${words[i]} ${words[i + 1]} ${words[i + 2]} ${words[i + 3]}`));
-  }
-  if (shingles.size === 0 && words.length > 0) shingles.add(hashString(words.join(' ')));
+  const wordCount = readWords(body);
+  const hashes = shingleHashes(wordCount);
+  if (hashes.length === 0 && wordCount > 0) hashes.push(hashCodeUnits(wordStarts[0]!, wordStarts[wordCount]! - 1));
   const signature = new Uint32Array(SIGNATURE_SIZE).fill(EMPTY_BIN);
-  for (const shingle of shingles) {
+  let shingleCount = 0;
+  for (const shingle of hashes) {
+    if (!distinctShingles.add(shingle)) continue; // a repeated shingle changes neither minima nor count
+    shingleCount += 1;
     const mixed = mix(shingle);
     const bin = mixed % SIGNATURE_SIZE;
     const value = mix(mixed ^ 0x5bd1e995) & 0x7fffffff; // top bit marks borrowed values
     if (value < signature[bin]!) signature[bin] = value;
   }
+  distinctShingles.clear();
   densify(signature);
-  return { signature, shingleCount: shingles.size };
+  return { signature, shingleCount };
 }
+
+/**
+ * The words of `normalisedWords`, written into `codeUnits` (each followed by a space) with their
+ * starts in `wordStarts`, in one pass and without a string per word: those strings were most of
+ * the garbage fingerprinting made. Returns the number of words.
+ */
+function readWords(body: string): number {
+  const text = withoutDateline(body).toLowerCase();
+  if (codeUnits.length < text.length + 1) codeUnits = new Uint16Array((text.length + 1) * 2);
+  let at = 0;
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const pair = unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+    const isPair = pair >= 0xdc00 && pair <= 0xdfff;
+    if (isPair ? isWordCodePoint(text.codePointAt(i)!) : isWordUnit(unit)) {
+      if (!inWord) {
+        if (words + 1 >= wordStarts.length) wordStarts = grown(wordStarts);
+        wordStarts[words++] = at;
+        inWord = true;
+      }
+      codeUnits[at++] = unit;
+      if (isPair) codeUnits[at++] = text.charCodeAt(++i);
+    } else if (inWord) {
+      codeUnits[at++] = SPACE;
+      inWord = false;
+    }
+  }
+  if (inWord) codeUnits[at++] = SPACE;
+  wordStarts[words] = at;
+  return words;
+}
+
+/** Word character test per UTF-16 unit, decided once by the same regex as `normalisedWords`. */
+const unitClass = new Uint8Array(0x10000); // 0 = not yet known, 1 = word, 2 = not
+function isWordUnit(unit: number): boolean {
+  let known = unitClass[unit]!;
+  if (known === 0) {
+    known = WORD_CHARACTER.test(String.fromCharCode(unit)) ? 1 : 2;
+    unitClass[unit] = known;
+  }
+  return known === 1;
+}
+
+function isWordCodePoint(codePoint: number): boolean {
+  return WORD_CHARACTER.test(String.fromCodePoint(codePoint));
+}
+
+function grown(array: Int32Array): Int32Array {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/**
+ * FNV-1a of every run of SHINGLE_WORDS words joined by single spaces, hashed as slices of
+ * `codeUnits` (same values as hashing the joined text).
+ */
+function shingleHashes(wordCount: number): number[] {
+  const hashes: number[] = [];
+  for (let first = 0; first + SHINGLE_WORDS <= wordCount; first++) {
+    hashes.push(hashCodeUnits(wordStarts[first]!, wordStarts[first + SHINGLE_WORDS]! - 1)); // without the space after the last word
+  }
+  return hashes;
+}
+
+function hashCodeUnits(start: number, end: number): number {
+  let hash = FNV_OFFSET;
+  for (let i = start; i < end; i++) {
+    hash ^= codeUnits[i]!;
+    hash = Math.imul(hash, FNV_PRIME);
+  }
+  return hash >>> 0;
+}
+
+const SPACE = 0x20;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** Scratch buffers reused across calls (fingerprinting is synchronous, so never shared). */
+let codeUnits: Uint16Array = new Uint16Array(1 << 14);
+let wordStarts: Int32Array = new Int32Array(1 << 12);
+
+/**
+ * A set of 32-bit values for one text at a time, open addressing in typed arrays: JavaScript's
+ * Set costs more than the rest of fingerprinting for the ~500 shingles of an article.
+ */
+class ShingleSet {
+  #slots = new Uint32Array(1 << 10);
+  #used = new Uint8Array(1 << 10);
+  #size = 0;
+  #touched: number[] = [];
+
+  /** Adds a value; false if it was there already. */
+  add(value: number): boolean {
+    if ((this.#size + 1) * 2 > this.#slots.length) this.#grow();
+    const mask = this.#slots.length - 1;
+    for (let slot = mix(value) & mask; ; slot = (slot + 1) & mask) {
+      if (!this.#used[slot]) {
+        this.#used[slot] = 1;
+        this.#slots[slot] = value;
+        this.#touched.push(slot);
+        this.#size += 1;
+        return true;
+      }
+      if (this.#slots[slot] === value) return false;
+    }
+  }
+
+  clear(): void {
+    for (const slot of this.#touched) this.#used[slot] = 0;
+    this.#touched.length = 0;
+    this.#size = 0;
+  }
+
+  #grow(): void {
+    const values = this.#touched.map((slot) => this.#slots[slot]!);
+    this.#slots = new Uint32Array(this.#slots.length * 2);
+    this.#used = new Uint8Array(this.#slots.length);
+    this.#touched.length = 0;
+    this.#size = 0;
+    for (const value of values) this.add(value);
+  }
+}
+
+const distinctShingles = new ShingleSet();
 
 const EMPTY_BIN = 0xffffffff;
 
@@ -101,16 +235,6 @@ export function isSameStory(a: TextFingerprint, b: TextFingerprint): boolean {
   // |A∩B| = J(|A|+|B|)/(1+J); containment divides it by the smaller set.
   const intersection = (jaccard * (a.shingleCount + b.shingleCount)) / (1 + jaccard);
   return intersection / Math.min(a.shingleCount, b.shingleCount) >= MIN_CONTAINMENT;
-}
-
-/** 32-bit FNV-1a over UTF-16 code units. */
-function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
 
 /** murmur3's finaliser: spreads the bits of a 32-bit hash. */

@@ -71,18 +71,22 @@ export function outboxFile(stateDir: string): string {
   return path.join(stateDir, 'index-outbox.sqlite');
 }
 
+const FIRST_BATCH_SIZE = 1_000;
+
 /**
  * Delivers everything waiting, in batches, until the outbox is empty or delivery fails. Up to
  * `inFlight` batches (40,000 documents by default) are sent before the oldest is waited for: Meilisearch merges queued
  * additions into one indexing batch (much cheaper than one batch each), and the next batch is
  * prepared while it indexes. A batch leaves the outbox only once Meilisearch confirmed it, in
- * order; a failure is thrown after the confirmed batches were acknowledged.
+ * order; a failure is thrown after the confirmed batches were acknowledged. `finish` (e.g. the
+ * story-id changes the batches caused, see StoryIndex) is sent once after the last batch.
  */
 export async function deliverPending(
   outbox: IndexOutbox,
   enqueue: (documents: IndexDocument[]) => Promise<() => Promise<void>>,
   batchSize = 5_000,
   inFlight = 8,
+  finish?: () => Promise<() => Promise<void>>,
 ): Promise<number> {
   let delivered = 0;
   let afterSeq = 0;
@@ -98,10 +102,16 @@ export async function deliverPending(
   const settleAll = async (): Promise<void> => {
     while (sent.length > 0) await settleOldest();
   };
-  for (;;) {
-    const batch = outbox.peek(batchSize, afterSeq);
+  for (let first = true; ; first = false) {
+    // A small first batch gets Meilisearch indexing while the next batches are prepared.
+    const batch = outbox.peek(first ? Math.min(batchSize, FIRST_BATCH_SIZE) : batchSize, afterSeq);
     if (batch.length === 0) {
+      const waitForFinish = await finish?.().catch(async (error: unknown) => {
+        await settleAll(); // what was sent before the failure still counts
+        throw error;
+      });
       await settleAll();
+      await waitForFinish?.();
       return delivered;
     }
     let wait: () => Promise<void>;

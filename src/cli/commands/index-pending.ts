@@ -15,7 +15,15 @@ export async function deliverOutbox(config: Config, io: CliIo): Promise<ExitStat
     }
     const context = await openSearchContext(config, io);
     try {
-      const delivered = await deliverPending(outbox, (documents) => context.index.enqueueUpsert(documents));
+      // Documents go with their final story ids; the story-id changes of documents sent earlier
+      // follow once at the end (one partial update instead of one after every batch).
+      const delivered = await deliverPending(
+        outbox,
+        (documents) => context.index.enqueueDocuments(documents),
+        undefined,
+        undefined,
+        () => context.index.enqueuePendingStoryIds(),
+      );
       io.stderr.write(`Delivered ${delivered} document${delivered === 1 ? '' : 's'} to Meilisearch.\n`);
       return EXIT.ok;
     } finally {
