@@ -27,7 +27,7 @@ function updateExports() {
 function describe(result) {
   const noun = result.query.view === 'stories' ? (result.total === 1 ? 'Story' : 'Storys') : 'Artikel';
   const range = state.from || state.to ? ` · ${state.from || '…'} bis ${state.to || '…'}` : '';
-  const filters = ['site', 'place', 'agency', 'story'].flatMap((name) => state[name]).length;
+  const filters = ['site', 'place', 'agency', 'tag', 'story'].flatMap((name) => state[name]).length;
   return `${result.total} ${noun}${range}${filters ? ` · ${filters} Filter` : ''}`;
 }
 

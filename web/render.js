@@ -49,11 +49,19 @@ function labelOf(group) {
   return { day: 'pro Tag', week: 'pro Woche', month: 'pro Monat' }[group] ?? group;
 }
 
+// Facet attribute in the API answer → the page's (and the URL's) filter name and the legend.
+const FACETS = [
+  { attribute: 'site', field: 'site', title: 'Quelle' },
+  { attribute: 'place', field: 'place', title: 'Ort' },
+  { attribute: 'agency', field: 'agency', title: 'Agentur' },
+  { attribute: 'tags', field: 'tag', title: 'Schlagwort' },
+];
+
+/** Facet values are page data: they go in as text nodes and attribute values, never as HTML. */
 export function renderFacets(container, facets, state, onToggle) {
   container.replaceChildren();
-  const titles = { site: 'Quelle', place: 'Ort', agency: 'Agentur' };
-  for (const [attribute, title] of Object.entries(titles)) {
-    const selected = state[attribute] ?? [];
+  for (const { attribute, field, title } of FACETS) {
+    const selected = state[field] ?? [];
     const values = [...(facets[attribute] ?? [])];
     for (const value of selected) if (!values.some((item) => item.key === value)) values.push({ key: value, count: 0 });
     if (values.length === 0) continue;
@@ -66,7 +74,7 @@ export function renderFacets(container, facets, state, onToggle) {
       box.type = 'checkbox';
       box.value = key;
       box.checked = selected.includes(key);
-      box.addEventListener('change', () => onToggle(attribute, key));
+      box.addEventListener('change', () => onToggle(field, key));
       label.append(box, document.createTextNode(` ${key} `), element('span', `(${count})`, 'count'));
       fieldset.append(label);
     }

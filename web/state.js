@@ -1,6 +1,6 @@
 // The page's query state and its URL form (pure functions, no DOM). The URL uses the same names as
 // the HTTP API, so a shared address reproduces the view and its API call.
-export const LIST_FIELDS = ['site', 'place', 'agency', 'story'];
+export const LIST_FIELDS = ['site', 'place', 'agency', 'tag', 'story'];
 export const SCALAR_FIELDS = ['q', 'from', 'to', 'group', 'sort', 'view'];
 export const DEFAULTS = { q: '', from: '', to: '', group: 'month', sort: 'date-asc', view: 'stories' };
 

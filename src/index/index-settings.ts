@@ -12,7 +12,7 @@ export const DESIRED_SETTINGS = {
   filterableAttributes: [
     { attributePatterns: ['publishedAt'], features: { facetSearch: false, filter: { equality: true, comparison: true } } },
     {
-      attributePatterns: ['day', 'week', 'month', 'site', 'storyId', 'place', 'agency'],
+      attributePatterns: ['day', 'week', 'month', 'site', 'storyId', 'place', 'agency', 'tags'],
       features: { facetSearch: false, filter: { equality: true, comparison: false } },
     },
   ],

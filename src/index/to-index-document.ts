@@ -38,6 +38,7 @@ export function toIndexDocument(record: ArticleRecord): IndexDocument {
     month: buckets?.month ?? null,
     imageCaptions,
     imageCredits: record.images.map((image) => image.credit).filter((credit): credit is string => Boolean(credit)),
+    tags: record.tags ?? [],
     searchTerms: [
       germanSearchTerms([record.kicker?.value, record.headline.value, ...record.paragraphs, ...imageCaptions]),
       aliasTerms([record.kicker?.value, record.headline.value, ...record.paragraphs]),

@@ -170,6 +170,8 @@ export interface IndexDocument {
   month: string | null;
   imageCaptions: string[];
   imageCredits: string[];
+  /** The page's tags/keywords, normalised (see extract/generic/tags.ts); [] when it declares none (absent in documents indexed before tags existed). */
+  tags?: string[] | undefined;
   /** Compound parts and transliterations for German queries (see german-terms.ts). */
   searchTerms: string;
   fetchedAt: string;

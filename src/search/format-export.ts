@@ -10,7 +10,7 @@ export const EXPORT_TYPES: Record<ExportFormat, string> = {
 };
 
 const CSV_COLUMNS = [
-  'published', 'day', 'site', 'kicker', 'headline', 'dateline', 'agency', 'url', 'storyId', 'alsoPublishedBy', 'snippet', 'archived', 'id',
+  'published', 'day', 'site', 'kicker', 'headline', 'dateline', 'agency', 'tags', 'url', 'storyId', 'alsoPublishedBy', 'snippet', 'archived', 'id',
 ] as const;
 
 function plainSnippet(hit: TimelineHit): string {
@@ -26,6 +26,7 @@ function csvRow(hit: TimelineHit): Record<(typeof CSV_COLUMNS)[number], string> 
     headline: hit.headline,
     dateline: hit.dateline ?? '',
     agency: hit.agency ?? '',
+    tags: hit.tags.join('; '),
     url: hit.url,
     storyId: hit.storyId,
     alsoPublishedBy: hit.alsoPublishedBy.map((copy) => `${copy.site} ${copy.publishedIso ?? ''} ${copy.url}`.trim()).join(' | '),

@@ -34,6 +34,7 @@ export interface TimelineHit {
   dateline: string | null;
   place: string | null;
   agency: string | null;
+  tags: string[];
   headlineSegments: TextSegment[];
   snippet: TextSegment[];
   warcFile: string | null;
@@ -150,6 +151,7 @@ function toTimelineHit(hit: Formatted): TimelineHit {
     dateline: hit.dateline,
     place: hit.place ?? null,
     agency: hit.agency ?? null,
+    tags: hit.tags ?? [],
     headlineSegments: toSegments(hit._formatted?.headline ?? hit.headline),
     snippet: toSegments(hit._formatted?.body ?? ''),
     warcFile: hit.warcFile,

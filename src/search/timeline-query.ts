@@ -17,6 +17,7 @@ export const timelineQuerySchema = z
     stories: values.describe('storyId values: only copies of these stories.'),
     places: values,
     agencies: values,
+    tags: values.describe('Tags/keywords the page declares; matched case-insensitively.'),
     group: z.enum(['day', 'week', 'month']).default('month'),
     /** stories: one entry per story (its earliest copy) with the other sources; copies: every article. */
     view: z.enum(['copies', 'stories']).default('copies'),

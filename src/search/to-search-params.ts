@@ -5,13 +5,16 @@ export const HIGHLIGHT_START = '\uE000';
 export const HIGHLIGHT_END = '\uE001';
 
 /** Facets every timeline query counts (besides the histogram bucket). */
-export const FACET_ATTRIBUTES = ['site', 'place', 'agency'] as const;
+export const FACET_ATTRIBUTES = ['site', 'place', 'agency', 'tags'] as const;
 export type FacetAttribute = (typeof FACET_ATTRIBUTES)[number];
 
-/** What a hit carries back; the full body (kilobytes) stays in Meilisearch, only its crop travels. */
+/**
+ * What a hit carries back: what a timeline hit shows. The full body (kilobytes) stays in
+ * Meilisearch, only its crop travels; Meilisearch repeats each retrieved attribute in `_formatted`.
+ */
 export const HIT_ATTRIBUTES = [
-  'id', 'storyId', 'url', 'canonicalUrl', 'site', 'headline', 'kicker', 'dateline', 'place', 'agency',
-  'publishedAt', 'publishedIso', 'day', 'week', 'month', 'warcFile', 'warcOffset',
+  'id', 'storyId', 'url', 'site', 'headline', 'kicker', 'dateline', 'place', 'agency', 'tags',
+  'publishedIso', 'day', 'week', 'month', 'warcFile', 'warcOffset',
 ];
 
 export interface SearchParamsOut {
@@ -37,7 +40,7 @@ export interface SearchRequest {
 }
 
 /** Pure: the filter expressions of a query. Day bounds are Berlin calendar days. */
-export function toFilter(query: Pick<TimelineQuery, 'from' | 'to' | 'sites' | 'stories' | 'places' | 'agencies'>): string[] {
+export function toFilter(query: Pick<TimelineQuery, 'from' | 'to' | 'sites' | 'stories' | 'places' | 'agencies'> & { tags?: string[] | undefined }): string[] {
   const filter: string[] = [];
   if (query.from) filter.push(`publishedAt >= ${berlinDayStartSecs(query.from)}`);
   if (query.to) filter.push(`publishedAt < ${berlinDayStartSecs(nextDay(query.to))}`);
@@ -48,6 +51,7 @@ export function toFilter(query: Pick<TimelineQuery, 'from' | 'to' | 'sites' | 's
   oneOf('storyId', query.stories);
   oneOf('place', query.places);
   oneOf('agency', query.agencies);
+  oneOf('tags', query.tags ?? []);
   return filter;
 }
 

@@ -4,15 +4,12 @@ import { timelineQuerySchema, type TimelineQuery } from '../search/timeline-quer
 
 /**
  * URL query → timeline query. The same names the page keeps in its address bar:
- * ?q=…&from=…&to=…&site=…&story=…&place=…&agency=…&group=…&view=…&sort=…&limit=…&offset=…
- * (site, story, place and agency repeat).
+ * ?q=…&from=…&to=…&site=…&story=…&place=…&agency=…&tag=…&group=…&view=…&sort=…&limit=…&offset=…
+ * (site, story, place, agency and tag repeat; a repeated name matches any of its values).
  */
 export function queryFromSearchParams(params: URLSearchParams, overrides: Partial<TimelineQuery> = {}): TimelineQuery {
   const number = (name: string) => (params.get(name) ? Number(params.get(name)) : undefined);
   const list = (name: string) => params.getAll(name).filter(Boolean);
-  if (params.getAll('tag').some(Boolean)) {
-    throw new ChronikError('USAGE', 'tag: the index has no tags yet, so articles cannot be filtered by tag');
-  }
   const parsed = timelineQuerySchema.safeParse({
     text: params.get('q') ?? '',
     from: params.get('from') || undefined,
@@ -21,6 +18,7 @@ export function queryFromSearchParams(params: URLSearchParams, overrides: Partia
     stories: list('story'),
     places: list('place'),
     agencies: list('agency'),
+    tags: list('tag'),
     group: params.get('group') || undefined,
     view: params.get('view') || undefined,
     sort: params.get('sort') || undefined,

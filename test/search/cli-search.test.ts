@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { printTimeline, searchFromFlags } from '../../src/cli/commands/search.js';
 import { main } from '../../src/cli/main.js';
 import { openArticleIndex } from '../../src/index/meili-client.js';
 import { toIndexDocument } from '../../src/index/to-index-document.js';
@@ -33,7 +34,11 @@ beforeAll(async () => {
   const index = openArticleIndex(inject('meili'), indexName);
   await index.prepare();
   const first = copy('kurier.example', 'a', 'Rathaus nach Angriff dicht', '2021-10-15T11:42:00+02:00');
-  const documents = [first, copy('post.example', 'a', 'Rathaus nach Angriff dicht', '2021-10-15T12:00:00+02:00', first.id)];
+  const documents = [
+    { ...first, tags: ['Verwaltung', 'Cyberangriff'] },
+    copy('post.example', 'a', 'Rathaus nach Angriff dicht', '2021-10-15T12:00:00+02:00', first.id),
+    { ...copy('post.example', 'b', 'Zulassungsstelle öffnet wieder', '2021-11-30T09:00:00+01:00'), tags: ['Kfz-Zulassung'] },
+  ];
   // Enough copies of one more story to page past one request's 1,000 hits.
   for (let i = 0; i < 1100; i++) documents.push(copy('ticker.example', `m${i}`, `Meldung ${i}`, `2022-03-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00+01:00`));
   await index.upsert(documents);
@@ -62,6 +67,19 @@ describe('chronik search', () => {
     expect(all.hits).toHaveLength(1100);
     const some = JSON.parse((await run('Meldung', '--json', '--limit', '1050')).out) as { hits: unknown[] };
     expect(some.hits).toHaveLength(1050);
+  });
+
+  it('filters by --tag (repeatable: any of the tags), case-insensitively', async () => {
+    // main.ts wires `--tag <tag>` (repeatable) to SearchFlags.tag; this checks the flag's query against the index.
+    const print = async (tags: string[]) => {
+      const io = captureIo(env(), configDir);
+      const { query, format, max } = searchFromFlags('', { tag: tags, format: 'csv' });
+      await printTimeline(openArticleIndex(inject('meili'), indexName), query, io, format, max);
+      return io.out().split('\r\n').slice(1).filter(Boolean).map((line) => line.split(',')[7]);
+    };
+    expect(await print(['verwaltung'])).toEqual(['https://kurier.example/a.html']);
+    expect(await print(['Verwaltung', 'Kfz-Zulassung'])).toEqual(['https://kurier.example/a.html', 'https://post.example/b.html']);
+    expect(await print(['Sport'])).toEqual([]);
   });
 
   it('names the flag of a bad value', async () => {

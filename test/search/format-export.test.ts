@@ -7,7 +7,7 @@ function hit(overrides: Partial<TimelineHit> = {}): TimelineHit {
   return {
     id: 'a1', storyId: 'a1', headline: 'Angriff, "groß" | schwer', kicker: 'Schwerin', site: 'kurier.example', url: 'https://kurier.example/a.html',
     publishedIso: '2021-10-15T11:42:00+02:00', day: '2021-10-15', week: '2021-W41', month: '2021-10', dateline: 'Schwerin (dpa/mv)',
-    place: 'Schwerin', agency: 'dpa/mv', headlineSegments: [], snippet: [{ text: 'Nach dem ', match: false }, { text: 'Angriff', match: true }],
+    place: 'Schwerin', agency: 'dpa/mv', tags: ['Cyberangriff', 'Landkreis Ludwigslust-Parchim'], headlineSegments: [], snippet: [{ text: 'Nach dem ', match: false }, { text: 'Angriff', match: true }],
     warcFile: 'x.warc.gz', warcOffset: 12,
     alsoPublishedBy: [{ id: 'b1', site: 'post.example', url: 'https://post.example/b.html', headline: 'Angriff', publishedIso: '2021-10-15T12:30:00+02:00', archived: true }],
     ...overrides,
@@ -15,7 +15,7 @@ function hit(overrides: Partial<TimelineHit> = {}): TimelineHit {
 }
 
 function result(hits: TimelineHit[], view: 'stories' | 'copies' = 'stories'): TimelineResult {
-  return { query: timelineQuerySchema.parse({ text: 'Angriff', view }), total: hits.length, hits, buckets: [], bucketsTruncated: false, facets: { site: [], place: [], agency: [] }, sites: [], processingTimeMs: 1 };
+  return { query: timelineQuerySchema.parse({ text: 'Angriff', view }), total: hits.length, hits, buckets: [], bucketsTruncated: false, facets: { site: [], place: [], agency: [], tags: [] }, sites: [], processingTimeMs: 1 };
 }
 
 describe('exports', () => {
@@ -24,7 +24,7 @@ describe('exports', () => {
     expect(csv.startsWith('\uFEFFpublished,day,site,')).toBe(true);
     const [, row] = csv.slice(1).split('\r\n');
     expect(row).toBe(
-      '2021-10-15T11:42:00+02:00,2021-10-15,kurier.example,Schwerin,"Angriff, ""groß"" | schwer",Schwerin (dpa/mv),dpa/mv,https://kurier.example/a.html,a1,' +
+      '2021-10-15T11:42:00+02:00,2021-10-15,kurier.example,Schwerin,"Angriff, ""groß"" | schwer",Schwerin (dpa/mv),dpa/mv,Cyberangriff; Landkreis Ludwigslust-Parchim,https://kurier.example/a.html,a1,' +
         'post.example 2021-10-15T12:30:00+02:00 https://post.example/b.html,Nach dem Angriff,x.warc.gz#12,a1',
     );
   });

@@ -68,7 +68,7 @@ describe('timeline HTTP API', () => {
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="chronik-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = csv.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('published,day,site,kicker,headline,dateline,agency,url,storyId,alsoPublishedBy,snippet,archived,id');
+    expect(lines[0]).toBe('published,day,site,kicker,headline,dateline,agency,tags,url,storyId,alsoPublishedBy,snippet,archived,id');
     expect(lines).toHaveLength(1 + 8);
     const markdown = await get('api/export?format=md&q=Cyberangriff&view=stories');
     expect(markdown.text).toContain('| Datum | Quelle | Schlagzeile | Auch erschienen bei | Auszug |');
@@ -80,7 +80,7 @@ describe('timeline HTTP API', () => {
   it('rejects bad parameters with 400 and names them', async () => {
     expect((await get('api/search?from=2022-01-01&to=2021-01-01')).body.error).toMatch(/^from:/);
     expect((await get('api/search?view=tree')).status).toBe(400);
-    expect((await get('api/search?tag=x')).body.error).toMatch(/^tag:/);
+    expect((await get('api/search?limit=many')).body.error).toMatch(/^limit:/);
     expect((await get('api/export?format=xlsx')).status).toBe(400);
     expect((await get('app.js/../../package.json')).status).toBe(404);
   });

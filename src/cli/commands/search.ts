@@ -16,6 +16,8 @@ export interface SearchFlags {
   story?: string[];
   place?: string[];
   agency?: string[];
+  /** `--tag T` (repeatable): articles carrying any of these tags. */
+  tag?: string[];
   group?: string;
   sort?: string;
   limit?: string;
@@ -50,6 +52,7 @@ export function searchFromFlags(text: string, flags: SearchFlags): SearchRequest
     stories: flags.story ?? [],
     places: flags.place ?? [],
     agencies: flags.agency ?? [],
+    tags: flags.tag ?? [],
     group: flags.group,
     sort: flags.sort,
     view: flags.stories ? 'stories' : 'copies',

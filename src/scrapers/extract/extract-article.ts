@@ -1,5 +1,5 @@
 import type { ArticleRecord, Dateline, ExtractOutcome } from '../../pipeline/types.js';
-import { choosePublished, dataAttributeCandidate, microdataCandidate, modifiedTextCandidate, scriptJsonCandidate, timeElementCandidates, urlDateCandidate, visibleTextCandidate } from './dates/choose-dates.js';
+import { choosePublishedLazily, dataAttributeCandidate, microdataCandidate, modifiedTextCandidate, scriptJsonCandidate, timeElementCandidates, urlDateCandidate, visibleTextCandidate } from './dates/choose-dates.js';
 import { parseIsoDate } from './dates/parse-date.js';
 import { decodeHtml } from './encoding.js';
 import { extractBody, type BodyParts } from './generic/body.js';
@@ -8,8 +8,10 @@ import { extractHeadline } from './generic/headline.js';
 import { extractImages } from './generic/images.js';
 import { readJsonLdArticle } from './generic/json-ld.js';
 import { MODIFIED_META, PUBLISHED_META, readLooseMetaPublished, readMeta } from './generic/meta-tags.js';
+import { pageElements } from './generic/dom.js';
 import { extractRelatedLinks } from './generic/related-links.js';
-import { cleanText, parseHtml } from './html.js';
+import { extractTags } from './generic/tags.js';
+import { cleanText, parseHtml, type CheerioAPI } from './html.js';
 import { applyProfile } from './profiles/apply.js';
 import { findProfile, shippedProfiles } from './profiles/registry.js';
 import type { SiteProfile } from './profiles/schema.js';
@@ -28,12 +30,23 @@ export interface ExtractInput {
 /** Less body text than this is a hub, gallery or error page, not an article. */
 const MIN_BODY_CHARS = 250;
 
+/** A page decoded and parsed once: extraction, link discovery and render checks share it. */
+export interface ParsedPage {
+  text: string;
+  $: CheerioAPI;
+}
+
+export function parsePage(input: Pick<ExtractInput, 'body' | 'headers'>): ParsedPage {
+  const { text } = decodeHtml(input.body, input.headers['content-type']);
+  return { text, $: parseHtml(text) };
+}
+
 /**
  * Pure: bytes + URL + headers in, record out. No network, no clock (fetchedAt is an input).
  * Never throws on bad HTML: what cannot be read is absent from the record.
  */
-export function extractArticle(input: ExtractInput): ExtractOutcome {
-  const record = extractRecord(input);
+export function extractArticle(input: ExtractInput, parsed?: ParsedPage): ExtractOutcome {
+  const record = extractRecord(input, parsed);
   const bodyChars = record?.paragraphs.reduce((sum, paragraph) => sum + paragraph.length, 0) ?? 0;
   if (!record || bodyChars < MIN_BODY_CHARS) {
     return {
@@ -49,28 +62,30 @@ export function extractArticle(input: ExtractInput): ExtractOutcome {
  * Everything the page says, without judging whether it is an article (for `chronik extract` and
  * evaluation). Undefined only when the page has no headline at all.
  */
-export function extractRecord(input: ExtractInput): ArticleRecord | undefined {
-  const { text } = decodeHtml(input.body, input.headers['content-type']);
-  const $ = parseHtml(text);
+export function extractRecord(input: ExtractInput, parsed: ParsedPage = parsePage(input)): ArticleRecord | undefined {
+  const { text, $ } = parsed;
   const jsonLd = readJsonLdArticle($);
 
-  const canonicalHref = $('link[rel="canonical"]').attr('href');
+  const elements = pageElements($);
+  // link[rel="canonical"] (rel compares case-insensitively in HTML)
+  const canonicalHref = elements.find((element) => element.name === 'link' && element.attribs.rel?.toLowerCase() === 'canonical')?.attribs.href;
   const canonicalUrl = safeUrl(canonicalHref, input.url) ?? input.url;
   const { headline, kicker } = extractHeadline($, [jsonLd?.headline, readMeta($, ['og:title', 'twitter:title']), $('title').text()]);
   if (!headline) return undefined;
   const body = preferDeclaredBody(extractBody($), jsonLd?.articleBody);
 
-  const published = choosePublished([
+  // Found on demand: the lower-ranked candidates are only read when the best has no time of day.
+  const published = choosePublishedLazily([
     fromIso(jsonLd?.datePublished, 'json-ld'),
-    fromIso(readMeta($, PUBLISHED_META) ?? readLooseMetaPublished($), 'meta'),
-    microdataCandidate($),
-    ...timeElementCandidates($),
-    dataAttributeCandidate($),
-    scriptJsonCandidate(text),
-    visibleTextCandidate($, input.fetchedAt),
-    urlDateCandidate(canonicalUrl) ?? urlDateCandidate(input.url),
+    () => fromIso(readMeta($, PUBLISHED_META) ?? readLooseMetaPublished($), 'meta'),
+    () => microdataCandidate($),
+    () => timeElementCandidates($),
+    () => dataAttributeCandidate($),
+    () => scriptJsonCandidate(text),
+    () => visibleTextCandidate($, input.fetchedAt),
+    () => urlDateCandidate(canonicalUrl) ?? urlDateCandidate(input.url),
   ]);
-  const modified = choosePublished([fromIso(jsonLd?.dateModified, 'json-ld'), fromIso(readMeta($, MODIFIED_META), 'meta'), modifiedTextCandidate($, input.fetchedAt)]);
+  const modified = choosePublishedLazily([fromIso(jsonLd?.dateModified, 'json-ld'), () => fromIso(readMeta($, MODIFIED_META), 'meta'), () => modifiedTextCandidate($, input.fetchedAt)]);
   const dateline = findDateline([body.lead, ...body.paragraphs.slice(0, 3)]);
 
   const record: ArticleRecord = {
@@ -88,11 +103,11 @@ export function extractRecord(input: ExtractInput): ArticleRecord | undefined {
     copyright: body.copyright,
     images: extractImages($, input.url),
     relatedLinks: extractRelatedLinks($, input.url),
-    language: cleanText($('html').attr('lang')) || jsonLd?.inLanguage || undefined,
+    language: cleanText(elements.find((element) => element.name === 'html')?.attribs.lang) || jsonLd?.inLanguage || undefined,
     fetchedAt: input.fetchedAt,
     subheads: body.subheads.length ? body.subheads : undefined,
     authors: nonEmpty(jsonLd?.authors.length ? jsonLd.authors : splitList(readMeta($, ['author', 'article:author', 'dc.creator', 'byl']))),
-    tags: nonEmpty(jsonLd?.keywords.length ? jsonLd.keywords : splitList(readMeta($, ['keywords', 'news_keywords', 'article:tag']))),
+    tags: extractTags($, jsonLd?.keywords),
   };
   const profile = findProfile(input.profiles ?? shippedProfiles(), input.url, $);
   if (!profile) return record;

@@ -2,6 +2,7 @@ import type { ArticleRecord, ImageRecord, RelatedLink, Sourced } from '../../../
 import { resolveHttpUrl } from '../../discover/canonical-url.js';
 import { parseIsoDate } from '../dates/parse-date.js';
 import { parseTextDate } from '../dates/text-dates.js';
+import { readTagElements } from '../generic/tags.js';
 import { cleanText, type CheerioAPI } from '../html.js';
 import { compileDateFormat } from './date-format.js';
 import type { SiteProfile } from './schema.js';
@@ -44,7 +45,14 @@ export function applyProfile(record: ArticleRecord, profile: SiteProfile, $: Che
     if (authors.length) out.authors = authors;
   }
   if (profile.images) out.images = readImages($, profile.images, record.url);
-  if (profile.related) out.relatedLinks = readRelated($, profile.related, record.url);
+  if (profile.related) {
+    const links = readRelated($, profile.related, record.url);
+    if (links.length) out.relatedLinks = links;
+  }
+  if (profile.tags) {
+    const tags = readTagElements($, profile.tags.selector);
+    if (tags.length) out.tags = tags;
+  }
   return out;
 }
 
@@ -109,7 +117,8 @@ function readImages($: CheerioAPI, images: NonNullable<SiteProfile['images']>, p
 function readRelated($: CheerioAPI, related: NonNullable<SiteProfile['related']>, pageUrl: string): RelatedLink[] {
   const links: RelatedLink[] = [];
   for (const block of $(related.block).toArray()) {
-    const label = cleanText($(block).find(related.label).first().text()) || undefined;
+    const labelElement = related.labelBefore ? $(block).prevAll(related.label).first() : $(block).find(related.label).first();
+    const label = cleanText(labelElement.text()) || undefined;
     for (const anchor of $(block).find(related.link).toArray()) {
       const url = resolveHttpUrl($(anchor).attr('href') ?? '', pageUrl);
       if (!url) continue;

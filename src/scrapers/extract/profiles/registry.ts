@@ -1,19 +1,36 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheerioAPI } from '../html.js';
+import { ChronikError } from '../../../errors.js';
+import { cleanText, type CheerioAPI } from '../html.js';
 import { siteProfileSchema, type SiteProfile } from './schema.js';
 
 /**
- * The profiles shipped with Chronik: every *.json file in src/scrapers/extract/profiles, read
- * once and validated. Adding a portal means adding one file. A file that does not validate is
- * an error naming the file and the field, at load time rather than in the middle of a crawl.
+ * The profiles shipped with Chronik: every *.json file beside this module, read once and
+ * validated. Adding a portal means adding one file. A file that does not validate is an error
+ * naming the file and the field, at load time rather than in the middle of a crawl.
+ * tsc does not copy JSON, so the `build` script copies the files next to the compiled module:
+ * dist/ works without src/.
  */
 let shipped: SiteProfile[] | undefined;
 
 export function shippedProfiles(): SiteProfile[] {
-  shipped ??= loadProfiles(profilesDir());
+  shipped ??= loadProfiles(SHIPPED_PROFILES_DIR);
   return shipped;
+}
+
+export const SHIPPED_PROFILES_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * A researcher's own profiles (one JSON file each, same schema) ahead of the shipped ones, so a
+ * local file for a portal replaces the shipped profile of that name.
+ */
+export function profilesWith(extraDir: string | undefined): SiteProfile[] {
+  if (!extraDir) return shippedProfiles();
+  if (!existsSync(extraDir)) throw new ChronikError('CONFIG_NOT_FOUND', `site profiles folder ${extraDir} does not exist`);
+  const own = loadProfiles(extraDir);
+  const ownNames = new Set(own.map((profile) => profile.name));
+  return [...own, ...shippedProfiles().filter((profile) => !ownNames.has(profile.name))];
 }
 
 export function loadProfiles(dir: string): SiteProfile[] {
@@ -21,30 +38,30 @@ export function loadProfiles(dir: string): SiteProfile[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
     .sort()
-    .map((file) => parseProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')), file));
+    .map((file) => parseProfile(readJson(path.join(dir, file), file), file));
+}
+
+function readJson(file: string, name: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ChronikError('CONFIG_INVALID', `site profile ${name}: not valid JSON (${(error as Error).message})`);
+  }
 }
 
 export function parseProfile(data: unknown, file = 'profile'): SiteProfile {
   const parsed = siteProfileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`site profile ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ChronikError('CONFIG_INVALID', `site profile ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  if (`${parsed.data.name}.json` !== file && file !== 'profile') throw new Error(`site profile ${file}: name must match the file name`);
+  if (`${parsed.data.name}.json` !== file && file !== 'profile') throw new ChronikError('CONFIG_INVALID', `site profile ${file}: name must match the file name`);
   return parsed.data;
 }
 
-/** The JSON files live beside this module in src/; from dist/ they are read from the source tree. */
-function profilesDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  if (here.split(path.sep).includes('dist')) {
-    const fromDist = path.resolve(here, '../../../../../src/scrapers/extract/profiles');
-    if (existsSync(fromDist)) return fromDist;
-  }
-  return here;
-}
-
-/** The first profile whose host list has the page's host, or whose siteName is the page's og:site_name. */
+/**
+ * The profile of the page: by host first, then by og:site_name, then by the page title.
+ */
 export function findProfile(profiles: SiteProfile[], url: string, $: CheerioAPI): SiteProfile | undefined {
   let host = '';
   try {
@@ -52,8 +69,30 @@ export function findProfile(profiles: SiteProfile[], url: string, $: CheerioAPI)
   } catch {
     return undefined;
   }
+  const byHost = profiles.find((profile) => profile.match.hosts.some((candidate) => candidate.toLowerCase().replace(/^www\./, '') === host));
+  if (byHost) return byHost;
   const siteName = $('meta[property="og:site_name"]').attr('content')?.trim();
-  return profiles.find((profile) =>
-    profile.match.hosts.some((candidate) => candidate.toLowerCase().replace(/^www\./, '') === host) ||
-    (profile.match.siteName !== undefined && profile.match.siteName === siteName));
+  const bySiteName = siteName ? profiles.find((profile) => profile.match.siteName === siteName) : undefined;
+  if (bySiteName) return bySiteName;
+  if (!profiles.some((profile) => profile.match.title)) return undefined;
+  const title = pageTitle($);
+  return title === undefined ? undefined : profiles.find((profile) => profile.match.title !== undefined && titlePattern(profile.match.title).test(title));
+}
+
+/** <html><head><title>, read by walking children only (no search of the whole tree). */
+function pageTitle($: CheerioAPI): string | undefined {
+  const html = $.root().children('html');
+  const title = html.children('head').children('title').first();
+  if (title.length) return cleanText(title.text());
+  // htmlparser2 keeps a page's own structure: a title may sit in <html> or at the top level.
+  const loose = html.children('title').add($.root().children('title')).add($.root().children('head').children('title')).first();
+  return loose.length ? cleanText(loose.text()) : undefined;
+}
+
+const titlePatterns = new Map<string, RegExp>();
+
+function titlePattern(pattern: string): RegExp {
+  let compiled = titlePatterns.get(pattern);
+  if (!compiled) titlePatterns.set(pattern, (compiled = new RegExp(pattern)));
+  return compiled;
 }

@@ -4,7 +4,8 @@ import { z } from 'zod';
  * A site profile: one small declarative JSON file per known portal (profiles/<name>.json). Each
  * field it names overrides the generic extractor's value for that field; fields it leaves out keep
  * the generic value. Selectors are CSS (cheerio). A profile applies when the page's host is one of
- * `match.hosts`, or its og:site_name equals `match.siteName` (portals served from test hosts).
+ * `match.hosts`, or its og:site_name equals `match.siteName`, or its <title> matches `match.title`
+ * (portals served from test hosts).
  */
 const selector = z.string().min(1);
 
@@ -27,12 +28,27 @@ const dateField = textField.extend({
   format: z.string().optional(),
 }).strict();
 
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const siteProfileSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/),
   description: z.string().optional(),
   match: z.object({
     hosts: z.array(z.string()).default([]),
     siteName: z.string().optional(),
+    /**
+     * A regular expression the page's <title> matches, e.g. " – Havelblick$", for portals that give
+     * no og:site_name and are served from other hosts (mirrors, test servers). A title, not a CSS
+     * selector: it is tried on every page no host matched, and reading the title costs no tree walk.
+     */
+    title: z.string().min(1).refine(isRegExp, { message: 'not a valid regular expression' }).optional(),
   }).strict(),
   headline: textField.optional(),
   kicker: textField.optional(),
@@ -60,10 +76,14 @@ export const siteProfileSchema = z.object({
     caption: selector.optional(),
     credit: selector.optional(),
   }).strict().optional(),
+  /** Visible tags ("Themen"): one tag per matching element. */
+  tags: z.object({ selector }).strict().optional(),
   related: z.object({
     /** Each block of links: its label is the first heading inside it. */
     block: selector,
     label: selector.default('h2, h3, h4'),
+    /** The label stands just before the block (a bold line above a list), not inside it. */
+    labelBefore: z.boolean().default(false),
     link: selector.default('a[href]'),
     category: selector.optional(),
     title: selector.optional(),

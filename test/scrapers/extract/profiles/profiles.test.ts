@@ -1,7 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { findProjectRoot } from '../../../../bench/eval-extraction.js';
 import { extractRecord } from '../../../../src/scrapers/extract/extract-article.js';
 import { compileDateFormat } from '../../../../src/scrapers/extract/profiles/date-format.js';
-import { parseProfile, shippedProfiles } from '../../../../src/scrapers/extract/profiles/registry.js';
+import { parseProfile, profilesWith, shippedProfiles } from '../../../../src/scrapers/extract/profiles/registry.js';
 
 const PAGE = `<html><head><meta property="og:site_name" content="Boddenbote"></head><body>
 <div class="top"><span class="ort">Greifswald</span><h1 class="titel">Brücke wird saniert</h1><span class="stand">Erschienen 30.10.2021 um 23.10</span></div>
@@ -62,4 +69,72 @@ describe('site profiles', () => {
     expect(compileDateFormat('dd.MM.yyyy')('am 09.12.2021')).toEqual({ iso: '2021-12-09', hasTime: false });
     expect(parse('gestern')).toBeUndefined();
   });
+});
+
+describe('site profile matching and fields', () => {
+  const page = (html: string) => ({ body: new TextEncoder().encode(html), url: 'http://127.0.0.1:4321/a/1.html', headers: {}, fetchedAt: '2021-11-01T10:00:00Z' });
+  const TEXT = '<p>Parchim (dpa/mv) - Der Kreistag hat am Donnerstag den Haushalt für das kommende Jahr beschlossen, wie eine Sprecherin mitteilte.</p><p>Investiert werden soll vor allem in Schulen und in die Sanierung von Kreisstraßen, hieß es weiter aus der Verwaltung.</p>';
+  const MASTHEAD = `<html><head><title>Heideblatt | Haushalt beschlossen</title></head><body><h1>Haushalt beschlossen</h1>${TEXT}
+    <hr><b>Lesen Sie auch:</b><ul><li><a href="/a/2.html">Schulen werden saniert</a></li></ul>
+    <div class="schlagworte"><span> Kreistag </span><span>Haushalt</span><span>kreistag</span></div></body></html>`;
+  const heideblatt = parseProfile({
+    name: 'heideblatt',
+    match: { title: '^Heideblatt \\| ' },
+    related: { block: 'hr ~ ul', label: 'b', labelBefore: true },
+    tags: { selector: '.schlagworte span' },
+  });
+
+  it('match a portal without og:site_name by its page title', () => {
+    expect(extractRecord({ ...page(MASTHEAD), profiles: [heideblatt] })!.profile).toBe('heideblatt');
+    expect(extractRecord({ ...page(MASTHEAD.replace('<title>Heideblatt', '<title>Anderes Blatt')), profiles: [heideblatt] })!.profile).toBeUndefined();
+    expect(extractRecord({ ...page(MASTHEAD.replace('<title>Heideblatt | ', '<title>Neues aus dem Heideblatt | ')), profiles: [heideblatt] })!.profile).toBeUndefined();
+    expect(() => parseProfile({ name: 'kaputt', match: { title: '(' } }, 'kaputt.json')).toThrow(/kaputt\.json: match\.title: not a valid regular expression/);
+  });
+
+  it('read a related-links list whose label stands before it, and a visible tag list (normalised)', () => {
+    const generic = extractRecord({ ...page(MASTHEAD), profiles: [] })!;
+    const profiled = extractRecord({ ...page(MASTHEAD), profiles: [heideblatt] })!;
+    expect(generic.relatedLinks).toEqual([]);
+    expect(profiled.relatedLinks).toEqual([{ url: 'http://127.0.0.1:4321/a/2.html', title: 'Schulen werden saniert', sectionLabel: 'Lesen Sie auch:', category: undefined }]);
+    expect(generic.tags).toBeUndefined();
+    expect(profiled.tags).toEqual(['Kreistag', 'Haushalt']);
+  });
+
+  it('keep the generic value of a field they name but the page lacks', () => {
+    const withoutList = MASTHEAD.replace(/<hr>[\s\S]*<\/ul>/, '').replace(/<div class="schlagworte">[\s\S]*?<\/div>/, '<meta name="keywords" content="Kreistag, Parchim">');
+    const profiled = extractRecord({ ...page(withoutList), profiles: [heideblatt] })!;
+    expect(profiled.tags).toEqual(['Kreistag', 'Parchim']);
+  });
+
+  it('from a researcher\'s folder come first and replace a shipped profile of the same name', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'chronik-profiles-'));
+    await writeFile(path.join(dir, 'heideblatt.json'), JSON.stringify({ name: 'heideblatt', match: { hosts: ['heideblatt.example'] } }));
+    await writeFile(path.join(dir, 'kuestenkurier.json'), JSON.stringify({ name: 'kuestenkurier', match: { hosts: ['kuestenkurier.example'] } }));
+    const profiles = profilesWith(dir);
+    expect(profiles[0]!.name).toBe('heideblatt');
+    expect(profiles.filter((profile) => profile.name === 'kuestenkurier')).toEqual([expect.objectContaining({ match: { hosts: ['kuestenkurier.example'] } })]);
+    expect(profiles.map((profile) => profile.name)).toEqual(expect.arrayContaining(shippedProfiles().map((profile) => profile.name)));
+    await writeFile(path.join(dir, 'kaputt.json'), '{ "name": "kaputt", ');
+    expect(() => profilesWith(dir)).toThrow(/site profile kaputt\.json: not valid JSON/);
+    expect(() => profilesWith(path.join(dir, 'fehlt'))).toThrow(/site profiles folder .*fehlt does not exist/);
+  });
+});
+
+describe('the built registry (dist)', () => {
+  it('finds the shipped profiles without the source tree', () => {
+    const root = findProjectRoot();
+    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    const copied = readdirSync(path.join(root, 'dist', 'src', 'scrapers', 'extract', 'profiles')).filter((file) => file.endsWith('.json'));
+    const shipped = readdirSync(path.join(root, 'src', 'scrapers', 'extract', 'profiles')).filter((file) => file.endsWith('.json'));
+    expect(copied.sort(), build.stderr + build.stdout).toEqual(shipped.sort());
+    // A copy of dist/ alone (no src/ beside it), as an installed package has it.
+    const installed = mkdtempSync(path.join(os.tmpdir(), 'chronik-dist-'));
+    cpSync(path.join(root, 'dist', 'src'), path.join(installed, 'dist', 'src'), { recursive: true });
+    symlinkSync(path.join(root, 'node_modules'), path.join(installed, 'node_modules'));
+    writeFileSync(path.join(installed, 'package.json'), '{"type":"module"}');
+    const registry = pathToFileURL(path.join(installed, 'dist', 'src', 'scrapers', 'extract', 'profiles', 'registry.js')).href;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', `const { shippedProfiles } = await import(${JSON.stringify(registry)}); console.log(JSON.stringify(shippedProfiles().map((p) => p.name)));`], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual(shipped.map((file) => file.replace(/\.json$/, '')).sort());
+  }, 320_000);
 });
