@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { printTimeline, searchFromFlags } from '../../src/cli/commands/search.js';
 import { main } from '../../src/cli/main.js';
 import { openArticleIndex } from '../../src/index/meili-client.js';
 import { toIndexDocument } from '../../src/index/to-index-document.js';
@@ -70,16 +69,16 @@ describe('chronik search', () => {
   });
 
   it('filters by --tag (repeatable: any of the tags), case-insensitively', async () => {
-    // main.ts wires `--tag <tag>` (repeatable) to SearchFlags.tag; this checks the flag's query against the index.
-    const print = async (tags: string[]) => {
-      const io = captureIo(env(), configDir);
-      const { query, format, max } = searchFromFlags('', { tag: tags, format: 'csv' });
-      await printTimeline(openArticleIndex(inject('meili'), indexName), query, io, format, max);
-      return io.out().split('\r\n').slice(1).filter(Boolean).map((line) => line.split(',')[7]);
+    const urls = async (...tagArgs: string[]) => {
+      const { status, out } = await run('', ...tagArgs, '--json');
+      expect(status).toBe(EXIT.ok);
+      return (JSON.parse(out) as { hits: Array<{ url: string; tags: string[] }> }).hits.map((hit) => hit.url).sort();
     };
-    expect(await print(['verwaltung'])).toEqual(['https://kurier.example/a.html']);
-    expect(await print(['Verwaltung', 'Kfz-Zulassung'])).toEqual(['https://kurier.example/a.html', 'https://post.example/b.html']);
-    expect(await print(['Sport'])).toEqual([]);
+    expect(await urls('--tag', 'verwaltung')).toEqual(['https://kurier.example/a.html']);
+    expect(await urls('--tag', 'Verwaltung', '--tag', 'Kfz-Zulassung')).toEqual(['https://kurier.example/a.html', 'https://post.example/b.html']);
+    expect(await urls('--tag', 'Sport')).toEqual([]);
+    const csv = await run('', '--tag', 'Kfz-Zulassung', '--format', 'csv');
+    expect(csv.out.split('\r\n')[1]).toContain(',Kfz-Zulassung,');
   });
 
   it('names the flag of a bad value', async () => {
