@@ -49,11 +49,21 @@ const MIN_LEFT_LETTERS = 3;
 export function germanSearchTerms(texts: Array<string | null | undefined>): string {
   const terms = new Set<string>();
   const seen = new Set<string>();
+  // A repeated text (a paragraph printed twice, a caption equal to a paragraph) adds no new words.
+  const seenTexts = new Set<string>();
   for (const text of texts) {
-    for (const match of (text ?? '').matchAll(WORD)) {
-      const word = match[0].toLowerCase();
-      if (seen.has(word)) continue;
-      seen.add(word);
+    if (!text || seenTexts.has(text)) continue;
+    seenTexts.add(text);
+    // match() returns plain strings: no match objects to build for every word of the text.
+    for (const found of text.match(WORD) ?? []) {
+      // Short words have no terms; a word seen in any spelling is looked at once.
+      if (found.length < 3 || seen.has(found)) continue;
+      seen.add(found);
+      const word = found.toLowerCase();
+      if (word !== found) {
+        if (seen.has(word)) continue;
+        seen.add(word);
+      }
       // Meilisearch splits at hyphens itself; each part is looked at on its own.
       for (const part of word.split('-')) addTermsOf(part, terms);
     }

@@ -60,6 +60,20 @@ function isRecent(publishedAt: string | undefined, rules: UpdateRules): boolean 
  */
 export function documentFingerprint(document: IndexDocument): string {
   const { fetchedAt: _fetchedAt, warcFile: _warcFile, warcOffset: _warcOffset, payloadDigest: _payloadDigest, storyId: _storyId, ...content } = document;
-  const ordered = Object.fromEntries(Object.entries(content).sort(([a], [b]) => a.localeCompare(b)));
+  const ordered: Record<string, unknown> = {};
+  for (const key of sortedKeys(Object.keys(content))) ordered[key] = (content as Record<string, unknown>)[key];
   return createHash('sha256').update(JSON.stringify(ordered)).digest('hex').slice(0, 32);
+}
+
+/** Documents share a handful of key lists: each is sorted (localeCompare, as stored fingerprints were made) once per process. */
+const sortedKeyLists = new Map<string, string[]>();
+
+function sortedKeys(keys: string[]): string[] {
+  const list = keys.join(',');
+  let sorted = sortedKeyLists.get(list);
+  if (!sorted) {
+    sorted = [...keys].sort((a, b) => a.localeCompare(b));
+    if (sortedKeyLists.size < 64) sortedKeyLists.set(list, sorted);
+  }
+  return sorted;
 }

@@ -8,11 +8,11 @@ import { extractHeadline } from './generic/headline.js';
 import { extractImages } from './generic/images.js';
 import { readJsonLdArticle } from './generic/json-ld.js';
 import { MODIFIED_META, PUBLISHED_META, readLooseMetaPublished, readMeta } from './generic/meta-tags.js';
-import { pageElements } from './generic/dom.js';
+import { pageElements, queryPage } from './generic/dom.js';
 import { extractRelatedLinks } from './generic/related-links.js';
 import { extractTags } from './generic/tags.js';
 import { cleanText, parseHtml, type CheerioAPI } from './html.js';
-import { applyProfile } from './profiles/apply.js';
+import { applyProfile, type GenericFields, type ProfiledFields } from './profiles/apply.js';
 import { findProfile, shippedProfiles } from './profiles/registry.js';
 import type { SiteProfile } from './profiles/schema.js';
 
@@ -70,12 +70,13 @@ export function extractRecord(input: ExtractInput, parsed: ParsedPage = parsePag
   // link[rel="canonical"] (rel compares case-insensitively in HTML)
   const canonicalHref = elements.find((element) => element.name === 'link' && element.attribs.rel?.toLowerCase() === 'canonical')?.attribs.href;
   const canonicalUrl = safeUrl(canonicalHref, input.url) ?? input.url;
-  const { headline, kicker } = extractHeadline($, [jsonLd?.headline, readMeta($, ['og:title', 'twitter:title']), $('title').text()]);
+  const { headline, kicker } = extractHeadline($, [jsonLd?.headline, readMeta($, ['og:title', 'twitter:title']), queryPage($, 'title').text()]);
   if (!headline) return undefined;
-  const body = preferDeclaredBody(extractBody($), jsonLd?.articleBody);
 
+  // Each generic field is computed once, and only when the record needs it (see GenericFields).
+  const body = once(() => preferDeclaredBody(extractBody($), jsonLd?.articleBody));
   // Found on demand: the lower-ranked candidates are only read when the best has no time of day.
-  const published = choosePublishedLazily([
+  const published = once(() => choosePublishedLazily([
     fromIso(jsonLd?.datePublished, 'json-ld'),
     () => fromIso(readMeta($, PUBLISHED_META) ?? readLooseMetaPublished($), 'meta'),
     () => microdataCandidate($),
@@ -84,35 +85,90 @@ export function extractRecord(input: ExtractInput, parsed: ParsedPage = parsePag
     () => scriptJsonCandidate(text),
     () => visibleTextCandidate($, input.fetchedAt),
     () => urlDateCandidate(canonicalUrl) ?? urlDateCandidate(input.url),
-  ]);
-  const modified = choosePublishedLazily([fromIso(jsonLd?.dateModified, 'json-ld'), () => fromIso(readMeta($, MODIFIED_META), 'meta'), () => modifiedTextCandidate($, input.fetchedAt)]);
-  const dateline = findDateline([body.lead, ...body.paragraphs.slice(0, 3)]);
-
-  const record: ArticleRecord = {
-    url: input.url,
-    canonicalUrl,
-    site: siteOf(canonicalUrl),
+  ]));
+  const generic: GenericFields = {
     headline,
     kicker,
+    body,
+    published,
+    modified: once(() => {
+      const modified = choosePublishedLazily([fromIso(jsonLd?.dateModified, 'json-ld'), () => fromIso(readMeta($, MODIFIED_META), 'meta'), () => modifiedTextCandidate($, input.fetchedAt)]);
+      return modified && modified.value !== published()?.value ? modified : undefined;
+    }),
+    dateline: once(() => findDateline([body().lead, ...body().paragraphs.slice(0, 3)])),
+    images: () => extractImages($, input.url),
+    relatedLinks: () => extractRelatedLinks($, input.url),
+    authors: () => nonEmpty(jsonLd?.authors.length ? jsonLd.authors : splitList(readMeta($, ['author', 'article:author', 'dc.creator', 'byl']))),
+    tags: () => extractTags($, jsonLd?.keywords),
+  };
+  const page = {
+    url: input.url,
+    canonicalUrl,
+    language: cleanText(elements.find((element) => element.name === 'html')?.attribs.lang) || jsonLd?.inLanguage || undefined,
+    fetchedAt: input.fetchedAt,
+  };
+  const profile = findProfile(input.profiles ?? shippedProfiles(), input.url, $);
+  if (!profile) return toRecord(page, genericRecordFields(generic), generic.dateline());
+  const profiled = applyProfile(generic, profile, $, input.url);
+  const dateline = findDateline([profiled.lead, ...profiled.paragraphs.slice(0, 3)]) ?? generic.dateline();
+  return { ...toRecord(page, profiled, dateline), profile: profile.name };
+}
+
+/** The generic extractor's record fields, when no profile knows the site. */
+function genericRecordFields(generic: GenericFields): ProfiledFields {
+  const body = generic.body();
+  return {
+    headline: generic.headline,
+    kicker: generic.kicker,
     lead: body.lead,
     teaser: body.teaser,
     paragraphs: body.paragraphs,
-    published,
-    modified: modified && modified.value !== published?.value ? modified : undefined,
-    dateline,
-    copyright: body.copyright,
-    images: extractImages($, input.url),
-    relatedLinks: extractRelatedLinks($, input.url),
-    language: cleanText(elements.find((element) => element.name === 'html')?.attribs.lang) || jsonLd?.inLanguage || undefined,
-    fetchedAt: input.fetchedAt,
     subheads: body.subheads.length ? body.subheads : undefined,
-    authors: nonEmpty(jsonLd?.authors.length ? jsonLd.authors : splitList(readMeta($, ['author', 'article:author', 'dc.creator', 'byl']))),
-    tags: extractTags($, jsonLd?.keywords),
+    published: generic.published(),
+    modified: generic.modified(),
+    copyright: body.copyright,
+    images: generic.images(),
+    relatedLinks: generic.relatedLinks(),
+    authors: generic.authors(),
+    tags: generic.tags(),
   };
-  const profile = findProfile(input.profiles ?? shippedProfiles(), input.url, $);
-  if (!profile) return record;
-  const profiled = applyProfile(record, profile, $);
-  return { ...profiled, dateline: findDateline([profiled.lead, ...profiled.paragraphs.slice(0, 3)]) ?? profiled.dateline };
+}
+
+/** One field order for every record (`chronik extract` prints them as JSON). */
+function toRecord(page: { url: string; canonicalUrl: string; language: string | undefined; fetchedAt: string }, fields: ProfiledFields, dateline: Dateline | undefined): ArticleRecord {
+  return {
+    url: page.url,
+    canonicalUrl: page.canonicalUrl,
+    site: siteOf(page.canonicalUrl),
+    headline: fields.headline,
+    kicker: fields.kicker,
+    lead: fields.lead,
+    teaser: fields.teaser,
+    paragraphs: fields.paragraphs,
+    published: fields.published,
+    modified: fields.modified,
+    dateline,
+    copyright: fields.copyright,
+    images: fields.images,
+    relatedLinks: fields.relatedLinks,
+    language: page.language,
+    fetchedAt: page.fetchedAt,
+    subheads: fields.subheads,
+    authors: fields.authors,
+    tags: fields.tags,
+  };
+}
+
+function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
 }
 
 /**

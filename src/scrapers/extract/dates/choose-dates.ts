@@ -95,15 +95,62 @@ const MODIFIED_LABEL = /^(Zuletzt aktualisiert|Aktualisiert|Geändert|Letzte Akt
 
 /** A printed update stamp ("Aktualisiert: 15. Oktober 2021, 19:05 Uhr") for `modified`. */
 export function modifiedTextCandidate($: CheerioAPI, fetchedAt?: string): DateCandidate | undefined {
-  const snippets = textSnippets($).snippets;
-  for (let i = 0; i < snippets.length; i++) {
-    const text = snippets[i]!;
+  const root = $.root().get(0)!;
+  const cached = snippetCache.get(root);
+  // Without the page's snippets at hand, only text nodes that can open with a label are cleaned.
+  const texts = cached ? cached.snippets : visibleTextNodes(root);
+  const snippet = (i: number): string => (cached ? texts[i]! : cleanText(texts[i]));
+  for (let i = 0; i < texts.length; i++) {
+    if (!cached && !mayOpenWithModifiedLabel(texts[i]!)) continue;
+    const text = snippet(i);
     if (text.length > 80 || !MODIFIED_LABEL.test(text)) continue;
     const rest = text.replace(MODIFIED_LABEL, '');
-    const parsed = parseTextDate(rest.length >= 6 ? rest : `${rest} ${snippets[i + 1] ?? ''}`, fetchedAt);
+    const parsed = parseTextDate(rest.length >= 6 ? rest : `${rest} ${nextSnippet(snippet, texts.length, i)}`, fetchedAt);
     if (parsed) return { ...parsed, source: 'text' };
   }
   return undefined;
+}
+
+/** The snippet after `i`: the next text that is not blank once cleaned. */
+function nextSnippet(snippet: (i: number) => string, count: number, i: number): string {
+  for (let next = i + 1; next < count; next++) {
+    const text = snippet(next);
+    if (text) return text;
+  }
+  return '';
+}
+
+/**
+ * Whether cleanText(raw) can start like MODIFIED_LABEL: its first character is the first one of
+ * `raw` that is neither whitespace (\s, what trim() and cleanText drop) nor a zero-width space.
+ */
+function mayOpenWithModifiedLabel(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw[i]!;
+    if (char === '\u200b' || /\s/.test(char)) continue;
+    return MODIFIED_LABEL_FIRST_LETTERS.includes(char.toLowerCase());
+  }
+  return false;
+}
+
+/** First letters of the MODIFIED_LABEL alternatives (Zuletzt, Aktualisiert, Geändert, Letzte, Updated, Last, Stand). */
+const MODIFIED_LABEL_FIRST_LETTERS = 'zaglus';
+
+/** The raw text of the nodes `textSnippets` reads, same walk, nothing cleaned yet. */
+function visibleTextNodes(root: AnyNode): string[] {
+  const texts: string[] = [];
+  const walk = (node: AnyNode): void => {
+    if (node.type === 'text') {
+      texts.push((node as unknown as { data: string }).data);
+      return;
+    }
+    if (node.type !== 'tag' && node.type !== 'root') return;
+    const element = node as Element;
+    if (node.type === 'tag' && SKIP_TAGS.has(element.name)) return;
+    for (const child of element.children) walk(child);
+  };
+  walk(root);
+  return texts;
 }
 
 /** Visible text snippets in document order and where the first <h1> starts (memoised per page). */

@@ -1,5 +1,5 @@
 import type { AnyNode, Element } from 'domhandler';
-import type { CheerioAPI } from 'cheerio';
+import type { Cheerio, CheerioAPI } from 'cheerio';
 
 /**
  * Small helpers on the raw htmlparser2 tree. The body heuristic walks thousands of nodes per
@@ -169,6 +169,23 @@ export function pageElements($: CheerioAPI): Element[] {
   }
   return elements;
 }
+
+/**
+ * `$(selector)` over the whole page, answered by filtering the page's element list: the same
+ * elements in the same (document) order, without walking the tree again for every selector.
+ * Positional pseudo-classes (":first", ":eq(1)") count within the filtered list and a leading
+ * combinator ("> p") is relative to the query's context, and "<p>" is HTML to create, so such
+ * selectors keep the ordinary query.
+ */
+export function queryPage($: CheerioAPI, selector: string): Cheerio<Element> {
+  if (selector.includes(':') || /(^|,)\s*[>+~]|^\s*</.test(selector)) return $(selector) as Cheerio<Element>;
+  let all = selectionCache.get($);
+  if (!all) selectionCache.set($, (all = $(pageElements($))));
+  return all.filter(selector);
+}
+
+/** The page's elements wrapped once: wrapping a few hundred elements per query costs more than the filter. */
+const selectionCache = new WeakMap<CheerioAPI, Cheerio<Element>>();
 
 /** Whether an element has an ancestor with this tag name. */
 export function hasAncestorNamed(element: Element, name: string): boolean {

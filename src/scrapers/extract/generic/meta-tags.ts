@@ -1,5 +1,6 @@
 import type { Element } from 'domhandler';
 import type { CheerioAPI } from '../html.js';
+import { pageElements } from './dom.js';
 
 /** content of the first <meta> whose property/name/itemprop is one of `names` (case-insensitive). */
 export function readMeta($: CheerioAPI, names: readonly string[]): string | undefined {
@@ -22,7 +23,8 @@ function metaElements($: CheerioAPI): Element[] {
   const root = $.root().get(0)!;
   let elements = metaCache.get(root);
   if (!elements) {
-    elements = $('meta').toArray();
+    // Filtering the page's element list (built once, dom.ts) instead of another walk of the tree.
+    elements = pageElements($).filter((element) => element.name === 'meta');
     metaCache.set(root, elements);
   }
   return elements;

@@ -1,5 +1,5 @@
 import { cleanText, type CheerioAPI } from '../html.js';
-import { pageElements } from './dom.js';
+import { pageElements, queryPage } from './dom.js';
 
 /** Longer than this is a sentence or a keyword-stuffed blob, not a tag. */
 export const MAX_TAG_CHARS = 60;
@@ -30,7 +30,7 @@ export function extractTags($: CheerioAPI, jsonLdKeywords: readonly string[] = [
 
 /** Tags read from visible elements (a profile's tag list): one tag per element. */
 export function readTagElements($: CheerioAPI, selector: string): string[] {
-  return normaliseTags($(selector).toArray().map((element) => $(element).text()));
+  return normaliseTags(queryPage($, selector).toArray().map((element) => $(element).text()));
 }
 
 /**

@@ -1,8 +1,11 @@
-import type { ArticleRecord, ImageRecord, RelatedLink, Sourced } from '../../../pipeline/types.js';
+import type { Dateline, ImageRecord, RelatedLink, Sourced } from '../../../pipeline/types.js';
+import type { AnyNode } from 'domhandler';
 import { resolveHttpUrl } from '../../discover/canonical-url.js';
 import { parseIsoDate } from '../dates/parse-date.js';
 import { parseTextDate } from '../dates/text-dates.js';
+import { isElement, queryPage } from '../generic/dom.js';
 import { readTagElements } from '../generic/tags.js';
+import type { Cheerio } from 'cheerio';
 import { cleanText, type CheerioAPI } from '../html.js';
 import { compileDateFormat } from './date-format.js';
 import type { SiteProfile } from './schema.js';
@@ -11,60 +14,98 @@ type TextField = NonNullable<SiteProfile['headline']>;
 type DateField = NonNullable<SiteProfile['published']>;
 
 /**
- * Applies a profile over the generic record, field by field: a field the profile names and finds
+ * The generic extractor's fields, each computed only when asked for: a profile that finds a field
+ * on the page makes the generic value unnecessary, and the generic body, images and links are
+ * the costly part of extraction.
+ */
+export interface GenericFields {
+  headline: Sourced<string>;
+  kicker: Sourced<string> | undefined;
+  body(): { lead?: string | undefined; teaser?: string | undefined; paragraphs: string[]; subheads: number[]; copyright?: string | undefined };
+  published(): Sourced<string> | undefined;
+  /** Already compared with the generic `published` (absent when equal). */
+  modified(): Sourced<string> | undefined;
+  dateline(): Dateline | undefined;
+  images(): ImageRecord[];
+  relatedLinks(): RelatedLink[];
+  authors(): string[] | undefined;
+  tags(): string[] | undefined;
+}
+
+/** The record fields a profile can decide; the rest (URL, site, language, …) are the page's. */
+export interface ProfiledFields {
+  headline: Sourced<string>;
+  kicker: Sourced<string> | undefined;
+  lead: string | undefined;
+  teaser: string | undefined;
+  paragraphs: string[];
+  subheads: number[] | undefined;
+  published: Sourced<string> | undefined;
+  modified: Sourced<string> | undefined;
+  copyright: string | undefined;
+  images: ImageRecord[];
+  relatedLinks: RelatedLink[];
+  authors: string[] | undefined;
+  tags: string[] | undefined;
+}
+
+/**
+ * Applies a profile over the generic fields, field by field: a field the profile names and finds
  * on the page replaces the generic value; a field it names but does not find keeps the generic
  * value (the page may lack it); fields it does not name are untouched.
  */
-export function applyProfile(record: ArticleRecord, profile: SiteProfile, $: CheerioAPI): ArticleRecord {
-  const out: ArticleRecord = { ...record, profile: profile.name };
+export function applyProfile(generic: GenericFields, profile: SiteProfile, $: CheerioAPI, pageUrl: string): ProfiledFields {
   const headline = readText($, profile.headline);
-  if (headline) out.headline = { value: headline, source: 'markup' };
-  if (profile.kicker) {
-    const kicker = readText($, profile.kicker);
-    out.kicker = kicker ? { value: kicker, source: 'markup' } : undefined;
-  }
-  const published = readDate($, profile.published);
-  if (published) out.published = published;
-  const modified = readDate($, profile.modified);
-  if (modified) out.modified = modified.value === out.published?.value ? undefined : modified;
+  const kicker = profile.kicker ? readText($, profile.kicker) : undefined;
+  const published = readDate($, profile.published) ?? generic.published();
+  const profileModified = readDate($, profile.modified);
+  const modified = profileModified ? (profileModified.value === published?.value ? undefined : profileModified) : generic.modified();
   const lead = readText($, profile.lead);
+  let paragraphs: string[] | undefined;
+  let subheads: number[] | undefined;
   if (profile.body) {
     const body = readBody($, profile.body);
     if (body.paragraphs.length) {
       const withLead = lead && profile.body.leadInBody && body.paragraphs[0] !== lead;
-      out.paragraphs = withLead ? [lead, ...body.paragraphs] : body.paragraphs;
-      out.subheads = body.subheads.length ? body.subheads.map((index) => index + (withLead ? 1 : 0)) : undefined;
+      paragraphs = withLead ? [lead, ...body.paragraphs] : body.paragraphs;
+      subheads = body.subheads.length ? body.subheads.map((index) => index + (withLead ? 1 : 0)) : undefined;
     }
   }
-  if (lead) out.lead = lead;
-  if (profile.teaser) out.teaser = readText($, profile.teaser);
+  const genericBody = paragraphs ? undefined : generic.body();
   const copyright = readText($, profile.copyright);
-  if (copyright) out.copyright = copyright;
-  if (profile.authors) {
-    const authors = $(profile.authors.selector).toArray().map((element) => cleanText($(element).text())).filter(Boolean);
-    if (authors.length) out.authors = authors;
-  }
-  if (profile.images) out.images = readImages($, profile.images, record.url);
-  if (profile.related) {
-    const links = readRelated($, profile.related, record.url);
-    if (links.length) out.relatedLinks = links;
-  }
-  if (profile.tags) {
-    const tags = readTagElements($, profile.tags.selector);
-    if (tags.length) out.tags = tags;
-  }
-  return out;
+  const authors = profile.authors ? queryPage($, profile.authors.selector).toArray().map((element) => cleanText($(element).text())).filter(Boolean) : [];
+  const related = profile.related ? readRelated($, profile.related, pageUrl) : [];
+  const tags = profile.tags ? readTagElements($, profile.tags.selector) : [];
+  return {
+    headline: headline ? { value: headline, source: 'markup' } : generic.headline,
+    kicker: profile.kicker ? (kicker ? { value: kicker, source: 'markup' } : undefined) : generic.kicker,
+    lead: lead ?? generic.body().lead,
+    teaser: profile.teaser ? readText($, profile.teaser) : generic.body().teaser,
+    paragraphs: paragraphs ?? genericBody!.paragraphs,
+    subheads: paragraphs ? subheads : genericBody!.subheads.length ? genericBody!.subheads : undefined,
+    published,
+    modified,
+    copyright: copyright ?? generic.body().copyright,
+    images: profile.images ? readImages($, profile.images, pageUrl) : generic.images(),
+    relatedLinks: related.length ? related : generic.relatedLinks(),
+    authors: authors.length ? authors : generic.authors(),
+    tags: tags.length ? tags : generic.tags(),
+  };
 }
 
 function readText($: CheerioAPI, field: TextField | undefined): string | undefined {
-  if (!field) return undefined;
-  const element = $(field.selector).first();
+  return field ? readTextOf(queryPage($, field.selector).first(), field) : undefined;
+}
+
+function readTextOf(element: Cheerio<AnyNode>, field: TextField): string | undefined {
   if (!element.length) return undefined;
   let text: string;
   if (field.attribute) text = cleanText(element.attr(field.attribute));
+  else if (!field.remove?.length) text = cleanText(element.text());
   else {
+    // Removing parts needs a copy: the page itself is shared with the other readers.
     const copy = element.clone();
-    for (const remove of field.remove ?? []) copy.find(remove).remove();
+    for (const remove of field.remove) copy.find(remove).remove();
     text = cleanText(copy.text());
   }
   if (field.trim) {
@@ -75,11 +116,13 @@ function readText($: CheerioAPI, field: TextField | undefined): string | undefin
 }
 
 function readDate($: CheerioAPI, field: DateField | undefined): Sourced<string> | undefined {
-  const text = readText($, field);
-  if (!field || !text) return undefined;
+  if (!field) return undefined;
+  const element = queryPage($, field.selector).first();
+  const text = readTextOf(element, field);
+  if (!text) return undefined;
   const parsed = field.format ? compileDateFormat(field.format)(text) : parseIsoDate(text) ?? parseTextDate(text);
   if (!parsed) return undefined;
-  const source = field.attribute ? ($(field.selector).first().is('time') ? 'time-element' : 'markup') : 'text';
+  const source = field.attribute ? (element.is('time') ? 'time-element' : 'markup') : 'text';
   return { value: parsed.iso, source };
 }
 
@@ -87,11 +130,11 @@ function readBody($: CheerioAPI, body: NonNullable<SiteProfile['body']>): { para
   const paragraphs: string[] = [];
   const subheads: number[] = [];
   const excluded = body.exclude.join(', ');
-  for (const container of $(body.selector).toArray()) {
+  for (const container of queryPage($, body.selector).toArray()) {
     for (const element of $(container).find(body.blocks).toArray()) {
       const block = $(element);
       if (excluded && (block.is(excluded) || block.closest(excluded).length)) continue;
-      if (block.parents(body.blocks).filter((_, parent) => $(container).find(parent).length > 0).length) continue;
+      if (hasBlockAncestorWithin($, element, container, body.blocks)) continue;
       const text = cleanText(block.text());
       if (!text) continue;
       if (block.is(body.subheads)) subheads.push(paragraphs.length);
@@ -101,8 +144,16 @@ function readBody($: CheerioAPI, body: NonNullable<SiteProfile['body']>): { para
   return { paragraphs, subheads };
 }
 
+/** A block nested in another block of the same container is read with its outer block. */
+function hasBlockAncestorWithin($: CheerioAPI, element: AnyNode, container: AnyNode, blocks: string): boolean {
+  for (let node = element.parent; node && node !== container; node = node.parent) {
+    if (isElement(node) && $(node).is(blocks)) return true;
+  }
+  return false;
+}
+
 function readImages($: CheerioAPI, images: NonNullable<SiteProfile['images']>, pageUrl: string): ImageRecord[] {
-  return $(images.selector).toArray().map((figure) => {
+  return queryPage($, images.selector).toArray().map((figure) => {
     const node = $(figure);
     const creditElement = images.credit ? node.find(images.credit).first() : undefined;
     const credit = creditElement?.length ? cleanText(creditElement.text()) : undefined;
@@ -116,7 +167,7 @@ function readImages($: CheerioAPI, images: NonNullable<SiteProfile['images']>, p
 
 function readRelated($: CheerioAPI, related: NonNullable<SiteProfile['related']>, pageUrl: string): RelatedLink[] {
   const links: RelatedLink[] = [];
-  for (const block of $(related.block).toArray()) {
+  for (const block of queryPage($, related.block).toArray()) {
     const labelElement = related.labelBefore ? $(block).prevAll(related.label).first() : $(block).find(related.label).first();
     const label = cleanText(labelElement.text()) || undefined;
     for (const anchor of $(block).find(related.link).toArray()) {

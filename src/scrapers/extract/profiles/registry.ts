@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChronikError } from '../../../errors.js';
+import { pageElements } from '../generic/dom.js';
 import { cleanText, type CheerioAPI } from '../html.js';
 import { siteProfileSchema, type SiteProfile } from './schema.js';
 
@@ -71,7 +72,8 @@ export function findProfile(profiles: SiteProfile[], url: string, $: CheerioAPI)
   }
   const byHost = profiles.find((profile) => profile.match.hosts.some((candidate) => candidate.toLowerCase().replace(/^www\./, '') === host));
   if (byHost) return byHost;
-  const siteName = $('meta[property="og:site_name"]').attr('content')?.trim();
+  // meta[property="og:site_name"], from the page's element list rather than a query over the whole tree.
+  const siteName = pageElements($).find((element) => element.name === 'meta' && element.attribs.property === 'og:site_name')?.attribs.content?.trim();
   const bySiteName = siteName ? profiles.find((profile) => profile.match.siteName === siteName) : undefined;
   if (bySiteName) return bySiteName;
   if (!profiles.some((profile) => profile.match.title)) return undefined;
