@@ -13,6 +13,7 @@ import { IndexOutbox, outboxFile } from '../src/index/outbox.js';
 import { runCrawl } from '../src/pipeline/crawl.js';
 import { canonicalKey, resolveHttpUrl } from '../src/scrapers/discover/canonical-url.js';
 import { projectRoot } from '../fixtures/server/serve-world.js';
+import { renderPage, TEMPLATE_PATH } from './lib/news-site.js';
 import { writeBenchmarkReport } from './lib/report.js';
 
 /**
@@ -70,9 +71,12 @@ async function crawlChronik(seed: string): Promise<number> {
     const archive = new WarcWriter({ dir: config.archive.dir, maxFileBytes: config.archive.maxFileBytes });
     const outbox = new IndexOutbox(outboxFile(config.state.dir));
     const summary = await runCrawl({ config, archive, outbox, index: undefined });
+    const documents = outbox.pendingCount;
     outbox.close();
     await archive.close();
     if (summary.onTopic !== PAGES) throw new Error(`chronik: ${summary.onTopic} on-topic pages of ${PAGES} (failed ${summary.failed})`);
+    // Every page has its own canonical URL, so every page must have become an index document.
+    if (documents !== PAGES) throw new Error(`chronik: ${documents} documents queued for the index, expected ${PAGES}`);
     return summary.fetched;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -181,7 +185,7 @@ async function mainProcess(): Promise<void> {
     command: 'npm run bench:crawl',
     rows,
     notes: [
-      `Generated site: ${PAGES} article pages of about 50 KB on 127.0.0.1 (one origin), 8 links each; politeness limits off, concurrency ${CONCURRENCY}.`,
+      `Generated site: ${PAGES} article pages of about 50 KB on 127.0.0.1 (one origin), 8 links each, each page its own canonical URL (so each becomes an index document, built and queued in the outbox); politeness limits off, concurrency ${CONCURRENCY}.`,
       'chronik = the whole pipeline: SQLite frontier (one transaction per change), WARC archive (gzip level 1 per record), extraction, relevance, SQLite outbox; Meilisearch delivery not included. Pages are parsed and extracted once, on cores − 1 worker threads (src/pipeline/extract-pool.ts; CHRONIK_EXTRACT_WORKERS overrides).',
       'loop = fetch + cheerio (htmlparser2) + p-queue, no archive, no state: the floor.',
       crawlers.includes('crawlee') ? 'crawlee = CheerioCrawler, same site and settings, storage in memory.' : 'crawlee is not installed (benchmark-only dev dependency); its column is missing.',
@@ -208,23 +212,6 @@ interface GeneratedSite {
   origin: string;
   seed: string;
   close(): Promise<void>;
-}
-
-const TEMPLATE_PATH = 'fixtures/world/kuestenkurier/nachrichten/regional/mecklenburg-vorpommern/fuehrerschein-beantragung-wieder-moeglich-a425873.html';
-
-function renderPage(template: string, index: number, pageCount: number, pageBytes: number): string {
-  const links = Array.from({ length: 8 }, (_, k) => (index * 8 + k + 1) % pageCount);
-  const list = links
-    .map((target) => `<li><a href="/p/${target}.html?utm_source=bench"><span class="category">Regional</span><span class="title">Schwerin: Cyberangriff Folge ${target}</span></a></li>`)
-    .join('\n');
-  let html = template
-    .replace(/(<h2>Weitere News<\/h2>\s*<ul[^>]*>)[\s\S]*?(<\/ul>)/, `$1\n${list}\n$2`)
-    .replace(/(<h2>Empfehlungen der Redaktion<\/h2>\s*<ul[^>]*>)[\s\S]*?(<\/ul>)/, '$1$2')
-    .replace('Führerschein-Beantragung wieder möglich', `Führerschein-Beantragung wieder möglich (${index})`);
-  const paragraph = `<p>Meldung ${index}: Nach dem Cyberangriff auf den Kommunalservice Mecklenburg (KSM) arbeiten die Verwaltungen in Schwerin und im Landkreis Ludwigslust-Parchim weiter im Notbetrieb. Die Schadsoftware hatte zahlreiche Server verschlüsselt.</p>\n`;
-  const missing = Math.max(0, pageBytes - Buffer.byteLength(html));
-  html = html.replace('</article>', `${paragraph.repeat(Math.ceil(missing / Buffer.byteLength(paragraph)))}</article>`);
-  return html;
 }
 
 async function startGeneratedSite(pageCount = 2000, pageBytes = 50_000): Promise<GeneratedSite> {

@@ -19,11 +19,12 @@ export interface NewsSite {
   close(): Promise<void>;
 }
 
-const TEMPLATE_PATH = 'fixtures/world/kuestenkurier/nachrichten/regional/mecklenburg-vorpommern/fuehrerschein-beantragung-wieder-moeglich-a425873.html';
+export const TEMPLATE_PATH = 'fixtures/world/kuestenkurier/nachrichten/regional/mecklenburg-vorpommern/fuehrerschein-beantragung-wieder-moeglich-a425873.html';
 /** Fixed, so a restarted site answers 304 to what the last one served. */
 const LAST_MODIFIED = new Date(Date.UTC(2024, 5, 1, 8)).toUTCString();
 
-function renderPage(template: string, index: number, pageCount: number, pageBytes: number): string {
+/** One generated article page: its own headline, canonical URL, eight links, padded to about pageBytes. */
+export function renderPage(template: string, index: number, pageCount: number, pageBytes: number): string {
   const links = Array.from({ length: 8 }, (_, k) => (index * 8 + k + 1) % pageCount);
   const list = links
     .map((target) => `<li><a href="/p/${target}.html?utm_source=bench"><span class="category">Regional</span><span class="title">Schwerin: Cyberangriff Folge ${target}</span></a></li>`)
