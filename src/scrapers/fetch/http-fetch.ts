@@ -23,15 +23,7 @@ export interface FetchOptions {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** One redirect response on the way to the final one: evidence, archived like any response. */
-export interface RedirectHop {
-  url: string;
-  status: number;
-  statusText: string;
-  headers: Record<string, string>;
-  requestHeaders: Record<string, string>;
-  body: Uint8Array;
-  fetchedAt: string;
-}
+export type RedirectHop = Pick<FetchResult, 'status' | 'statusText' | 'headers' | 'requestHeaders' | 'body' | 'fetchedAt'> & { url: string };
 
 /** A fetch result with the redirect responses that led to it, in order. */
 export type FetchedWithHops = FetchResult & { hops: RedirectHop[] };
