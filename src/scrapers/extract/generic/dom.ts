@@ -1,5 +1,6 @@
 import type { AnyNode, Element } from 'domhandler';
 import type { Cheerio, CheerioAPI } from 'cheerio';
+import { compile } from 'css-select';
 
 /**
  * Small helpers on the raw htmlparser2 tree. The body heuristic walks thousands of nodes per
@@ -179,13 +180,24 @@ export function pageElements($: CheerioAPI): Element[] {
  */
 export function queryPage($: CheerioAPI, selector: string): Cheerio<Element> {
   if (selector.includes(':') || /(^|,)\s*[>+~]|^\s*</.test(selector)) return $(selector) as Cheerio<Element>;
-  let all = selectionCache.get($);
-  if (!all) selectionCache.set($, (all = $(pageElements($))));
-  return all.filter(selector);
+  return $(pageElements($).filter(compiledSelector(selector)));
 }
 
-/** The page's elements wrapped once: wrapping a few hundred elements per query costs more than the filter. */
-const selectionCache = new WeakMap<CheerioAPI, Cheerio<Element>>();
+/**
+ * Compiled once per selector string: cheerio's filter parses and compiles the selector on every
+ * call and copies its whole selection first, which cost more than the matching on a 50 KB page.
+ */
+const compiledSelectors = new Map<string, (element: Element) => boolean>();
+
+function compiledSelector(selector: string): (element: Element) => boolean {
+  let test = compiledSelectors.get(selector);
+  if (!test) {
+    test = compile<AnyNode, Element>(selector, { xmlMode: false });
+    if (compiledSelectors.size > 1_000) compiledSelectors.clear();
+    compiledSelectors.set(selector, test);
+  }
+  return test;
+}
 
 /** Whether an element has an ancestor with this tag name. */
 export function hasAncestorNamed(element: Element, name: string): boolean {
