@@ -8,10 +8,11 @@ import type { HubLinks } from '../scrapers/discover/hub-links.js';
 import { classifyBody } from '../scrapers/fetch/content-gate.js';
 import type { Frontier } from '../scrapers/frontier/frontier.js';
 import { articleLinkEntries, hubLinkEntries, listingEntries, relatedEntries } from './crawl-discovery.js';
-import { createPageAnalyser, type PageAnalyser, type PageToAnalyse } from './extract-pool.js';
+import { createPageAnalyser, type PageAnalysis, type PageAnalyser, type PageToAnalyse } from './extract-pool.js';
+import { documentFingerprint } from './crawl-update.js';
 import { isSourceEntry } from './crawl-sources.js';
 import { archiveRendered } from './archive-rendered.js';
-import type { ArchiveRef, FetchResult, FrontierEntry, IndexDocument } from './types.js';
+import type { ArchiveRef, ArticleRecord, FetchResult, FrontierEntry, IndexDocument } from './types.js';
 
 /** Chromium behind an interface, so the crawl can run (and be tested) without it. */
 export interface PageRenderer {
@@ -35,6 +36,8 @@ export interface PageOutcome {
   outcome: string;
   article?: { isOnTopic: boolean; headline: string; reasons: string[] } | undefined;
   document?: IndexDocument | undefined;
+  /** The document's content fingerprint (crawl-update.ts): the same text gives the same value. */
+  documentHash?: string | undefined;
   discovered: FrontierEntry[];
   /** Why the page is counted as failed (e.g. a source that is neither HTML nor a feed). */
   failure?: string | undefined;
@@ -90,7 +93,19 @@ export async function interpretPage(context: PageContext, entry: FrontierEntry, 
   }
   const discovered = followLinks();
   if (isDuplicate) return { outcome: 'duplicate', article, discovered };
-  return { outcome: 'on-topic', article, discovered, document: toIndexDocument({ ...record, archive: archiveRef }) };
+  return { outcome: 'on-topic', article, discovered, ...indexDocument(analysis.document, record, archiveRef) };
+}
+
+/** The worker's document (or one built here) with the archive record it was read from. */
+function indexDocument(built: PageAnalysis['document'], record: ArticleRecord, archive: ArchiveRef): Pick<PageOutcome, 'document' | 'documentHash'> {
+  if (!built) {
+    const document = toIndexDocument({ ...record, archive });
+    return { document, documentHash: documentFingerprint(document) };
+  }
+  return {
+    document: { ...built.document, warcFile: archive.warcFile, warcOffset: archive.offset, payloadDigest: archive.payloadDigest },
+    documentHash: built.fingerprint,
+  };
 }
 
 /** Hosts the config says always need Chromium. */

@@ -13,7 +13,7 @@ import { SqliteFrontier, type PassInfo, type PassMode } from '../scrapers/fronti
 import { crawlFingerprint, isSourceEntry, sourceEntry, sourceUrl } from './crawl-sources.js';
 import type { ListedEntry } from './crawl-discovery.js';
 import { interpretPage, type PageRenderer } from './crawl-page.js';
-import { ARTICLE_OUTCOMES, documentFingerprint, updateVerdict } from './crawl-update.js';
+import { ARTICLE_OUTCOMES, updateVerdict } from './crawl-update.js';
 import { CrawlStopped, PoliteFetcher } from './polite-fetcher.js';
 import type { FrontierEntry, IndexDocument } from './types.js';
 
@@ -250,7 +250,7 @@ export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
         fail(entry.url, page.failure);
         markSource(false, page.failure);
       } else markSource(true);
-      const documentHash = page.document ? documentFingerprint(page.document) : undefined;
+      const documentHash = page.documentHash;
       // A new ETag with the same text (ads, footer timestamps) is no change worth indexing.
       const sameDocument = isUpdate && documentHash !== undefined && knownBefore?.documentHash === documentHash;
       if (page.article) {
@@ -265,9 +265,9 @@ export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
         onEvent({ type: 'skipped', url: entry.url, reason: page.skipped });
       }
       if (page.document && !sameDocument) await queueForIndex(page.document);
-      // Discovered links first, then completion: a kill in between re-fetches this page, never loses a link.
-      frontier.addMany(worthFetching(page.discovered.map(normalisedForFetch)));
+      // Discovered links and completion in one transaction: a kill re-fetches this page or keeps both.
       frontier.complete(entry.canonicalKey, {
+        discovered: worthFetching(page.discovered.map(normalisedForFetch)),
         status: result.status,
         outcome: page.outcome,
         validators: { etag: result.headers.etag, lastModified: result.headers['last-modified'], archive: archiveRef },

@@ -2,8 +2,10 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { hubLinks, type HubLinks } from '../scrapers/discover/hub-links.js';
 import { extractArticle, parsePage } from '../scrapers/extract/extract-article.js';
+import { toIndexDocument } from '../index/to-index-document.js';
 import { needsRender } from '../scrapers/render/needs-render.js';
-import type { ExtractOutcome } from './types.js';
+import { documentFingerprint } from './crawl-update.js';
+import type { ExtractOutcome, IndexDocument } from './types.js';
 
 /**
  * Reading a fetched HTML page is the crawl's CPU: decoding, parsing, extraction, link discovery.
@@ -26,6 +28,11 @@ export interface PageAnalysis {
   links?: HubLinks | undefined;
   /** Not an article, but scripts and hardly any text: worth rendering. */
   needsRender: boolean;
+  /**
+   * An article's index document, without its place in the archive (the caller knows that), and
+   * its content fingerprint: building it (search terms, calendar buckets) is CPU the workers take.
+   */
+  document?: { document: IndexDocument; fingerprint: string } | undefined;
 }
 
 export interface PageAnalyser {
@@ -33,16 +40,18 @@ export interface PageAnalyser {
   close(): Promise<void>;
 }
 
-/** Pure: one decode and one parse serve extraction, link discovery and the render check. */
+/** Pure: one decode and one parse serve extraction, the index document, link discovery and the render check. */
 export function analysePage(page: PageToAnalyse): PageAnalysis {
   const parsed = parsePage(page);
   const outcome = extractArticle(page, parsed);
   const isArticle = outcome.kind === 'article';
   const wantsLinks = !isArticle || outcome.record.relatedLinks.length === 0;
+  const document = isArticle ? toIndexDocument(outcome.record) : undefined;
   return {
     outcome,
     links: wantsLinks ? hubLinks(parsed.$, page.url) : undefined,
     needsRender: !isArticle && page.checkRender && needsRender(parsed.text),
+    document: document && { document, fingerprint: documentFingerprint(document) },
   };
 }
 
@@ -154,7 +163,7 @@ export class ExtractPool implements PageAnalyser {
 export function createPageAnalyser(workers = defaultWorkerCount()): PageAnalyser {
   if (workers < 1 || import.meta.url.endsWith('.ts')) return inlineAnalyser;
   // One worker (two cores): the main thread has time to spare and takes every fifth page itself.
-  return new ExtractPool(workers, { inlineEvery: workers === 1 ? 5 : 0 });
+  return new ExtractPool(workers, { inlineEvery: Number(process.env.CHRONIK_INLINE_EVERY ?? (workers === 1 ? 5 : 0)) });
 }
 
 /**

@@ -19,6 +19,11 @@ export interface Completion {
   publishedAt?: string | undefined;
   /** Fingerprint of the indexed document, so a re-fetched copy with the same text is not re-indexed. */
   documentHash?: string | undefined;
+  /**
+   * Links the page led to, added in the same transaction as the completion: a kill cannot
+   * complete a page and lose what it found (and a page costs one commit, not two).
+   */
+  discovered?: readonly FrontierEntry[] | undefined;
 }
 
 /** What the frontier remembers of a URL across passes: how its last fetch ended, and when. */

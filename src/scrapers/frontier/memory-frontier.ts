@@ -44,6 +44,7 @@ export class MemoryFrontier implements Frontier {
   }
 
   complete(canonicalKey: string, completion: Completion): void {
+    if (completion.discovered) this.addMany(completion.discovered);
     if (!this.#leased.delete(canonicalKey)) return;
     this.#done.add(canonicalKey);
     if (completion.validators) this.#validators.set(canonicalKey, completion.validators);

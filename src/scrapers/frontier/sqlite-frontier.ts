@@ -209,6 +209,7 @@ export class SqliteFrontier implements Frontier {
 
   complete(canonicalKey: string, completion: Completion): void {
     this.#db.transaction(() => {
+      for (const entry of completion.discovered ?? []) this.add(entry);
       if (this.#statements.setState.run(DONE, canonicalKey, LEASED).changes === 0) return;
       const entryJson = this.#statements.entryOf.get(canonicalKey)?.entry ?? null;
       const entry = JSON.parse(entryJson ?? '{}') as Partial<FrontierEntry>;

@@ -80,7 +80,9 @@ export function applyProfile(generic: GenericFields, profile: SiteProfile, $: Ch
     headline: headline ? { value: headline, source: 'markup' } : generic.headline,
     kicker: profile.kicker ? (kicker ? { value: kicker, source: 'markup' } : undefined) : generic.kicker,
     lead: lead ?? generic.body().lead,
-    teaser: profile.teaser ? readText($, profile.teaser) : generic.body().teaser,
+    // A profile that reads the body knows the layout: a standfirst it does not name is not there
+    // (and the generic body heuristic, the costliest part of extraction, is not run for it).
+    teaser: profile.teaser ? readText($, profile.teaser) : paragraphs ? undefined : genericBody!.teaser,
     paragraphs: paragraphs ?? genericBody!.paragraphs,
     subheads: paragraphs ? subheads : genericBody!.subheads.length ? genericBody!.subheads : undefined,
     published,
