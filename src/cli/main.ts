@@ -147,6 +147,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
     .argument('<file-or-url>', 'an HTML file or an http(s) URL')
     .option('--url <url>', 'the address the file was served from')
     .option('--json', 'print the record as JSON')
+    .option('--profiles <dir>', 'a folder of your own site profiles (as extract.profilesDir in the config), tried before the shipped ones')
     .action(async (target: string, flags: ExtractFlags) => {
       status = await runExtract(target, flags, io);
     });

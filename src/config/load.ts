@@ -74,5 +74,6 @@ function resolvePaths(config: Config, baseDir: string): Config {
     archive: { ...config.archive, dir: path.resolve(baseDir, config.archive.dir) },
     index: { ...config.index, dataDir: path.resolve(baseDir, config.index.dataDir) },
     state: { dir: path.resolve(baseDir, config.state.dir) },
+    extract: { ...config.extract, profilesDir: config.extract.profilesDir && path.resolve(baseDir, config.extract.profilesDir) },
   };
 }

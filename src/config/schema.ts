@@ -188,6 +188,19 @@ export const updateSchema = z
   })
   .strict();
 
+export const extractSchema = z
+  .object({
+    profilesDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A folder of your own site profiles (one JSON file per portal, schema as the shipped ones in src/scrapers/extract/profiles/). " +
+          'They come before the shipped profiles; a file with the name of a shipped profile replaces it. Relative to this file.',
+      ),
+  })
+  .strict();
+
 export const serverSchema = z
   .object({
     host: z.string().default('127.0.0.1').describe('Address the web page listens on.'),
@@ -205,6 +218,7 @@ export const configSchema = z
     state: stateSchema.default(stateSchema.parse({})),
     server: serverSchema.default(serverSchema.parse({})),
     update: updateSchema.default(updateSchema.parse({})),
+    extract: extractSchema.default(extractSchema.parse({})),
   })
   .strict();
 

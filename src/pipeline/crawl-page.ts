@@ -65,11 +65,12 @@ export async function interpretPage(context: PageContext, entry: FrontierEntry, 
   }
   const analyser = context.analyser ?? sharedAnalyser();
   const renderer = context.renderer;
-  let analysis = await analyser.analyse({ ...pageOf(result), checkRender: Boolean(renderer) && context.config.crawl.render.auto });
+  const profilesDir = context.config.extract.profilesDir;
+  let analysis = await analyser.analyse({ ...pageOf(result), checkRender: Boolean(renderer) && context.config.crawl.render.auto, profilesDir });
   if (analysis.outcome.kind === 'not-an-article' && renderer && (rendersHost(context.config, result.finalUrl) || analysis.needsRender)) {
     const rendered = await renderer.render(result.finalUrl, context.isAllowedHost, context.config.crawl.userAgent, result.body);
     const renderedResult = await archiveRendered(context.archive, result, archiveRef, rendered.html);
-    analysis = await analyser.analyse({ ...pageOf(renderedResult.result), url: result.finalUrl, checkRender: false });
+    analysis = await analyser.analyse({ ...pageOf(renderedResult.result), url: result.finalUrl, checkRender: false, profilesDir });
     if (analysis.outcome.kind === 'article') archiveRef = renderedResult.archiveRef;
   }
   const outcome = analysis.outcome;
@@ -84,9 +85,13 @@ export async function interpretPage(context: PageContext, entry: FrontierEntry, 
   // rel=canonical: the page is known under its canonical URL too, so that URL is not fetched again.
   const canonical = canonicalKey(record.canonicalUrl);
   const isDuplicate = canonical !== entry.canonicalKey && !context.frontier.markSeen(canonical) && context.frontier.wasCompleted(canonical);
-  // The extractor's related links when it found some; otherwise the page's own links.
-  const followLinks = (): FrontierEntry[] =>
-    record.relatedLinks.length > 0 ? relatedEntries(context, entry, record.relatedLinks) : articleLinkEntries(context, entry, pageLinks);
+  // The extractor's related links, and the page's other links as one hub hop: "more on this" lists
+  // the extractor does not recognise, topic and archive pages that lead to older reports.
+  const followLinks = (): FrontierEntry[] => {
+    const related = new Set(record.relatedLinks.map((link) => canonicalKey(link.url)));
+    const others = articleLinkEntries(context, entry, pageLinks).filter((link) => !related.has(link.canonicalKey));
+    return [...relatedEntries(context, entry, record.relatedLinks), ...others];
+  };
   if (!verdict.isOnTopic) {
     // An off-topic source page still leads somewhere: the researcher chose it.
     return { outcome: 'off-topic', article, discovered: isSourceEntry(entry) ? followLinks() : [] };

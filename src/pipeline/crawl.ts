@@ -7,6 +7,7 @@ import { ChronikError, describeError } from '../errors.js';
 import type { ArticleIndex } from '../index/meili-client.js';
 import { deliverPending, type IndexOutbox } from '../index/outbox.js';
 import { canonicalKey } from '../scrapers/discover/canonical-url.js';
+import { profilesWith } from '../scrapers/extract/profiles/registry.js';
 import type { UrlPolicy } from '../scrapers/fetch/url-guard.js';
 import type { Frontier } from '../scrapers/frontier/frontier.js';
 import { SqliteFrontier, type PassInfo, type PassMode } from '../scrapers/frontier/sqlite-frontier.js';
@@ -101,6 +102,8 @@ const INDEX_BATCH_SIZE = 100;
 export async function runCrawl(deps: CrawlDependencies): Promise<CrawlSummary> {
   const { config, archive, index, outbox, signal, renderer, onEvent = () => undefined } = deps;
   const startedAt = Date.now();
+  // A missing or broken profiles folder is a clear error now, not a failure of every page later.
+  profilesWith(config.extract.profilesDir);
   const crawl = config.crawl;
   const policy: UrlPolicy = {
     allowHosts: new Set(

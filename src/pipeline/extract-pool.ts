@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { hubLinks, type HubLinks } from '../scrapers/discover/hub-links.js';
 import { extractArticle, parsePage } from '../scrapers/extract/extract-article.js';
+import { profilesWith } from '../scrapers/extract/profiles/registry.js';
+import type { SiteProfile } from '../scrapers/extract/profiles/schema.js';
 import { toIndexDocument } from '../index/to-index-document.js';
 import { needsRender } from '../scrapers/render/needs-render.js';
 import { documentFingerprint } from './crawl-update.js';
@@ -20,11 +22,13 @@ export interface PageToAnalyse {
   fetchedAt: string;
   /** Whether a page that is not an article should be checked for text that needs JavaScript. */
   checkRender: boolean;
+  /** A folder of the researcher's own site profiles (config extract.profilesDir), ahead of the shipped ones. */
+  profilesDir?: string | undefined;
 }
 
 export interface PageAnalysis {
   outcome: ExtractOutcome;
-  /** The page's own links, when the crawl may need them: not an article, or an article without related links. */
+  /** The page's own links (content area, no navigation): a hub's listing, an article's links beyond its related ones. */
   links?: HubLinks | undefined;
   /** Not an article, but scripts and hardly any text: worth rendering. */
   needsRender: boolean;
@@ -43,16 +47,25 @@ export interface PageAnalyser {
 /** Pure: one decode and one parse serve extraction, the index document, link discovery and the render check. */
 export function analysePage(page: PageToAnalyse): PageAnalysis {
   const parsed = parsePage(page);
-  const outcome = extractArticle(page, parsed);
+  const outcome = extractArticle({ ...page, profiles: crawlProfiles(page.profilesDir) }, parsed);
   const isArticle = outcome.kind === 'article';
-  const wantsLinks = !isArticle || outcome.record.relatedLinks.length === 0;
   const document = isArticle ? toIndexDocument(outcome.record) : undefined;
   return {
     outcome,
-    links: wantsLinks ? hubLinks(parsed.$, page.url) : undefined,
+    links: hubLinks(parsed.$, page.url),
     needsRender: !isArticle && page.checkRender && needsRender(parsed.text),
     document: document && { document, fingerprint: documentFingerprint(document) },
   };
+}
+
+/** A crawl's own profiles folder is read once per thread, not once per page (runCrawl checks it first). */
+const profilesByDir = new Map<string, SiteProfile[]>();
+
+function crawlProfiles(dir: string | undefined): SiteProfile[] {
+  if (!dir) return profilesWith(undefined);
+  let profiles = profilesByDir.get(dir);
+  if (!profiles) profilesByDir.set(dir, (profiles = profilesWith(dir)));
+  return profiles;
 }
 
 /** In the calling thread: for tests, one-off pages, and machines with one core. */

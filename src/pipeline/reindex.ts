@@ -6,6 +6,7 @@ import type { ArticleIndex } from '../index/meili-client.js';
 import { toIndexDocument } from '../index/to-index-document.js';
 import { judgeArticle } from '../scrapers/discover/relevance.js';
 import { extractArticle } from '../scrapers/extract/extract-article.js';
+import { profilesWith } from '../scrapers/extract/profiles/registry.js';
 import type { IndexDocument } from './types.js';
 
 
@@ -26,7 +27,8 @@ const HTML_TYPES = /^(text\/html|application\/xhtml\+xml)\b/i;
  * the same topic decision as the crawl, so the documents are the crawl's documents; when an
  * article was archived several times, its latest version wins, as in the crawl.
  */
-export async function collectDocumentsFromArchive(archiveDir: string, topic: TopicProfile): Promise<{ documents: IndexDocument[]; summary: ReindexSummary }> {
+export async function collectDocumentsFromArchive(archiveDir: string, topic: TopicProfile, profilesDir?: string): Promise<{ documents: IndexDocument[]; summary: ReindexSummary }> {
+  const profiles = profilesWith(profilesDir);
   const latest = new Map<string, IndexDocument>();
   const summary: ReindexSummary = { files: 0, responses: 0, articles: 0, onTopic: 0, documents: 0, unreadable: [] };
   for (const warcFile of await listWarcFiles(archiveDir)) {
@@ -36,7 +38,7 @@ export async function collectDocumentsFromArchive(archiveDir: string, topic: Top
         const page = asHtmlPage(record);
         if (!page) continue;
         summary.responses += 1;
-        const outcome = extractArticle({ body: record.body, url: record.url, headers: page.headers, fetchedAt: record.date });
+        const outcome = extractArticle({ body: record.body, url: record.url, headers: page.headers, fetchedAt: record.date, profiles });
         if (outcome.kind !== 'article') continue;
         summary.articles += 1;
         if (!judgeArticle(topic, outcome.record).isOnTopic) continue;
@@ -65,8 +67,8 @@ function asHtmlPage(record: ArchivedRecord): { headers: Record<string, string> }
 }
 
 /** Replaces the index's documents with those rebuilt from the archive. */
-export async function reindexFromArchive(archiveDir: string, topic: TopicProfile, index: ArticleIndex): Promise<ReindexSummary> {
-  const { documents, summary } = await collectDocumentsFromArchive(archiveDir, topic);
+export async function reindexFromArchive(archiveDir: string, topic: TopicProfile, index: ArticleIndex, profilesDir?: string): Promise<ReindexSummary> {
+  const { documents, summary } = await collectDocumentsFromArchive(archiveDir, topic, profilesDir);
   await index.deleteAllDocuments();
   for (let start = 0; start < documents.length; start += 500) await index.upsert(documents.slice(start, start + 500));
   return summary;

@@ -43,7 +43,7 @@ export async function cdxCommand(config: Config, io: CliIo, outFile: string | un
 export async function reindexCommand(config: Config, io: CliIo): Promise<ExitStatus> {
   const context = await openSearchContext(config, io);
   try {
-    const summary = await reindexFromArchive(config.archive.dir, config.topic, context.index);
+    const summary = await reindexFromArchive(config.archive.dir, config.topic, context.index, config.extract.profilesDir);
     for (const problem of summary.unreadable) io.stderr.write(`unreadable: ${problem.warcFile}: ${problem.message}\n`);
     io.stderr.write(
       `Reindexed ${summary.documents} documents from ${summary.files} WARC files ` +

@@ -4,6 +4,7 @@ import { ChronikError } from '../../errors.js';
 import type { ArticleRecord } from '../../pipeline/types.js';
 import { decodeHtml } from '../../scrapers/extract/encoding.js';
 import { extractArticle, extractRecord, type ExtractInput } from '../../scrapers/extract/extract-article.js';
+import { profilesWith } from '../../scrapers/extract/profiles/registry.js';
 import { fetchUrl } from '../../scrapers/fetch/http-fetch.js';
 import { EXIT, type ExitStatus } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -11,18 +12,21 @@ import type { CliIo } from '../io.js';
 export interface ExtractFlags {
   url?: string;
   json?: boolean;
+  /** A folder of own site profiles, tried before the shipped ones. */
+  profiles?: string;
 }
 
 /**
- * `chronik extract FILE_OR_URL [--url URL] [--json]`: runs the extractor on one saved page or one
+ * `chronik extract FILE_OR_URL [--url URL] [--json] [--profiles DIR]`: runs the extractor on one saved page or one
  * fetched URL and prints what it found, for debugging a new site. --url names the page's address
  * when reading a file (links, canonical URL and site are resolved against it).
  */
 export async function runExtract(target: string, flags: ExtractFlags, io: CliIo): Promise<ExitStatus> {
   const input = await readInput(target, flags, io);
   const decoded = decodeHtml(input.body, input.headers['content-type']);
-  const outcome = extractArticle(input);
-  const record = outcome.kind === 'article' ? outcome.record : extractRecord(input);
+  const profilesDir = flags.profiles === undefined ? undefined : path.resolve(io.cwd, flags.profiles);
+  const outcome = extractArticle({ ...input, profiles: profilesWith(profilesDir) });
+  const record = outcome.kind === 'article' ? outcome.record : extractRecord({ ...input, profiles: profilesWith(profilesDir) });
   const verdict = outcome.kind === 'article' ? 'article' : `not an article: ${outcome.reason}`;
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ verdict, encoding: { name: decoded.encoding, evidence: decoded.evidence }, record: record ?? null }, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,5 +37,22 @@ describe('chronik extract', () => {
     const missing = captureIo({}, dir);
     expect(await main(['extract', 'fehlt.html'], missing)).toBe(EXIT.usage);
     expect(missing.err()).toContain('cannot read fehlt.html');
+  });
+
+  it('tries a folder of own profiles (--profiles) before the shipped ones', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'chronik-extract-'));
+    await writeFile(path.join(dir, 'seite.html'), PAGE, 'utf8');
+    await mkdir(path.join(dir, 'profile'));
+    // The page's first paragraph as its kicker: a field the generic extractor leaves empty here.
+    const profile = { name: 'faehrblatt', match: { hosts: ['zeitung.example'] }, kicker: { selector: 'article p', trim: ' -' } };
+    await writeFile(path.join(dir, 'profile', 'faehrblatt.json'), JSON.stringify(profile), 'utf8');
+    const io = captureIo({}, dir);
+    expect(await main(['extract', 'seite.html', '--url', 'https://zeitung.example/faehre.html', '--json', '--profiles', 'profile'], io)).toBe(EXIT.ok);
+    const printed = JSON.parse(io.out()) as { record: { profile?: string; kicker?: { value: string } } };
+    expect(printed.record.profile).toBe('faehrblatt');
+    expect(printed.record.kicker?.value).toMatch(/^Sassnitz \(dpa\/mv\)/);
+    const without = captureIo({}, dir);
+    expect(await main(['extract', 'seite.html', '--url', 'https://zeitung.example/faehre.html', '--json'], without)).toBe(EXIT.ok);
+    expect((JSON.parse(without.out()) as { record: { profile?: string } }).record.profile).toBeUndefined();
   });
 });

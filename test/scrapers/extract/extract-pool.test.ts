@@ -16,12 +16,18 @@ const ARTICLE = 'kuestenkurier/nachrichten/regional/mecklenburg-vorpommern/fuehr
 const HUB = 'nordpost/index.html';
 
 describe('analysePage', () => {
-  it('extracts an article and leaves the page links out when the extractor found related links', () => {
+  it('extracts an article, its index document and its page links (beyond the related ones) from one parse', () => {
     const analysis = analysePage(page(ARTICLE, 'http://127.0.0.1:9/nachrichten/a425873.html'));
     expect(analysis.outcome.kind).toBe('article');
     if (analysis.outcome.kind !== 'article') return;
-    expect(analysis.outcome.record.relatedLinks.length).toBeGreaterThan(0);
-    expect(analysis.links).toBeUndefined();
+    const record = analysis.outcome.record;
+    expect(record.relatedLinks.length).toBeGreaterThan(0);
+    // The page's own links are read too: the crawl follows those the related links do not cover.
+    expect(analysis.links?.links.length).toBeGreaterThanOrEqual(record.relatedLinks.length);
+    expect(analysis.links?.links.some((link) => link.url.includes('a425873'))).toBe(false);
+    // The document is built here (on the worker), without an archive position.
+    expect(analysis.document?.document).toMatchObject({ headline: record.headline.value, warcFile: null, warcOffset: null });
+    expect(analysis.document?.fingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(analysis.needsRender).toBe(false);
   });
 

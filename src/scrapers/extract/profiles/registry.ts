@@ -28,7 +28,7 @@ export const SHIPPED_PROFILES_DIR = path.dirname(fileURLToPath(import.meta.url))
  */
 export function profilesWith(extraDir: string | undefined): SiteProfile[] {
   if (!extraDir) return shippedProfiles();
-  if (!existsSync(extraDir)) throw new ChronikError('CONFIG_NOT_FOUND', `site profiles folder ${extraDir} does not exist`);
+  if (!existsSync(extraDir)) throw new ChronikError('CONFIG_NOT_FOUND', `site profiles folder ${extraDir} does not exist (extract.profilesDir, --profiles)`);
   const own = loadProfiles(extraDir);
   const ownNames = new Set(own.map((profile) => profile.name));
   return [...own, ...shippedProfiles().filter((profile) => !ownNames.has(profile.name))];
