@@ -93,17 +93,52 @@ function keyOf(days: number, unit: BucketUnit): string {
  * one, so a histogram's x axis is time. With more than `maxBuckets` in between, only the filled ones.
  */
 export function toHistogram(distribution: Record<string, number>, unit: BucketUnit, maxBuckets = 2000): Bucket[] {
-  const keys = Object.keys(distribution).filter((key) => rangeDays(key)).sort();
+  const keys = Object.keys(distribution).filter((key) => cachedRange(key)).sort();
   if (keys.length === 0) return [];
-  const [start] = rangeDays(keys[0]!)!;
-  const [, end] = rangeDays(keys[keys.length - 1]!)!;
+  const [start] = cachedRange(keys[0]!)!;
+  const [, end] = cachedRange(keys[keys.length - 1]!)!;
   const buckets: Bucket[] = [];
   for (let first = start; first <= end; ) {
     if (buckets.length >= maxBuckets) return keys.map((key) => ({ key, count: distribution[key]!, ...bucketRange(key)! }));
-    const key = keyOf(first, unit);
-    const [, last] = rangeDays(key)!;
-    buckets.push({ key, count: distribution[key] ?? 0, from: dayString(first), to: dayString(last) });
-    first = last + 1;
+    const frame = frameAt(first, unit);
+    buckets.push({ key: frame.key, count: distribution[frame.key] ?? 0, from: frame.from, to: frame.to });
+    first = frame.last + 1;
   }
   return buckets;
+}
+
+/**
+ * Every search draws a histogram over the same calendar: the bucket starting on a day, and the
+ * range of a key, are computed once per process (bounded), not per bucket per request.
+ */
+interface BucketFrame {
+  key: string;
+  from: string;
+  to: string;
+  last: number;
+}
+
+const CACHE_LIMIT = 100_000;
+const frames = new Map<string, BucketFrame>();
+const ranges = new Map<string, [number, number] | undefined>();
+
+function frameAt(first: number, unit: BucketUnit): BucketFrame {
+  const id = `${unit}${first}`;
+  let frame = frames.get(id);
+  if (!frame) {
+    const key = keyOf(first, unit);
+    const [, last] = rangeDays(key)!;
+    frame = { key, from: dayString(first), to: dayString(last), last };
+    if (frames.size >= CACHE_LIMIT) frames.clear();
+    frames.set(id, frame);
+  }
+  return frame;
+}
+
+function cachedRange(key: string): [number, number] | undefined {
+  if (ranges.has(key)) return ranges.get(key);
+  const range = rangeDays(key);
+  if (ranges.size >= CACHE_LIMIT) ranges.clear();
+  ranges.set(key, range);
+  return range;
 }

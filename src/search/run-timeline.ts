@@ -160,15 +160,16 @@ function toTimelineHit(hit: Formatted): TimelineHit {
   };
 }
 
-/** Splits Meilisearch's highlighted text at our private-use markers. */
+/** Splits Meilisearch's highlighted text at our private-use markers (50 texts per page: indexOf, no regex). */
 export function toSegments(formatted: string): TextSegment[] {
   const segments: TextSegment[] = [];
-  const pattern = new RegExp(`${HIGHLIGHT_START}([^${HIGHLIGHT_END}]*)${HIGHLIGHT_END}`, 'g');
   let last = 0;
-  for (const match of formatted.matchAll(pattern)) {
-    if (match.index > last) segments.push({ text: formatted.slice(last, match.index), match: false });
-    segments.push({ text: match[1]!, match: true });
-    last = match.index + match[0].length;
+  for (let start = formatted.indexOf(HIGHLIGHT_START); start >= 0; start = formatted.indexOf(HIGHLIGHT_START, last)) {
+    const end = formatted.indexOf(HIGHLIGHT_END, start + 1);
+    if (end < 0) break;
+    if (start > last) segments.push({ text: formatted.slice(last, start), match: false });
+    segments.push({ text: formatted.slice(start + 1, end), match: true });
+    last = end + 1;
   }
   if (last < formatted.length) segments.push({ text: formatted.slice(last), match: false });
   return segments;
