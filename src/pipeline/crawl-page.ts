@@ -66,11 +66,12 @@ export async function interpretPage(context: PageContext, entry: FrontierEntry, 
   const analyser = context.analyser ?? sharedAnalyser();
   const renderer = context.renderer;
   const profilesDir = context.config.extract.profilesDir;
-  let analysis = await analyser.analyse({ ...pageOf(result), checkRender: Boolean(renderer) && context.config.crawl.render.auto, profilesDir });
+  // Archived already; only a renderer still needs the fetched bytes after this.
+  let analysis = await analyser.analyse({ ...pageOf(result), checkRender: Boolean(renderer) && context.config.crawl.render.auto, profilesDir, handOverBody: !renderer });
   if (analysis.outcome.kind === 'not-an-article' && renderer && (rendersHost(context.config, result.finalUrl) || analysis.needsRender)) {
     const rendered = await renderer.render(result.finalUrl, context.isAllowedHost, context.config.crawl.userAgent, result.body);
     const renderedResult = await archiveRendered(context.archive, result, archiveRef, rendered.html);
-    analysis = await analyser.analyse({ ...pageOf(renderedResult.result), url: result.finalUrl, checkRender: false, profilesDir });
+    analysis = await analyser.analyse({ ...pageOf(renderedResult.result), url: result.finalUrl, checkRender: false, profilesDir, handOverBody: true });
     if (analysis.outcome.kind === 'article') archiveRef = renderedResult.archiveRef;
   }
   const outcome = analysis.outcome;

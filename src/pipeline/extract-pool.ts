@@ -24,6 +24,12 @@ export interface PageToAnalyse {
   checkRender: boolean;
   /** A folder of the researcher's own site profiles (config extract.profilesDir), ahead of the shipped ones. */
   profilesDir?: string | undefined;
+  /**
+   * The caller is done with `body`: a worker may take its buffer instead of a copy (the bytes
+   * then leave this thread). Saves a 50 KB copy per page, and memory that one thread allocates
+   * and another frees, which made a crawl's peak RSS swing by 150 MB from run to run.
+   */
+  handOverBody?: boolean | undefined;
 }
 
 export interface PageAnalysis {
@@ -129,7 +135,7 @@ export class ExtractPool implements PageAnalyser {
     return new Promise((resolve, reject) => {
       if (pooled.jobs.size === 0) pooled.worker.ref();
       pooled.jobs.set(id, { resolve, reject });
-      pooled.worker.postMessage({ id, page } satisfies Job);
+      pooled.worker.postMessage({ id, page } satisfies Job, page.handOverBody && isWholeBuffer(page.body) ? [page.body.buffer as ArrayBuffer] : []);
     });
   }
 
@@ -166,6 +172,11 @@ export class ExtractPool implements PageAnalyser {
     });
     return pooled;
   }
+}
+
+/** Only a view of a whole buffer can be handed over: a slice of a larger (shared, pooled) buffer is copied. */
+function isWholeBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
 }
 
 /**

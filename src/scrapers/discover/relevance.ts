@@ -14,12 +14,12 @@ export interface RelevanceVerdict {
  * headline, and its date (if it has one) lies in the profile's window.
  */
 export function judgeArticle(profile: TopicProfile, record: ArticleRecord): RelevanceVerdict {
-  const headline = `${record.kicker?.value ?? ''} ${record.headline.value}`;
-  const text = `${headline}\n${record.paragraphs.join('\n')}`;
+  const headline = `${record.kicker?.value ?? ''} ${record.headline.value}`.normalize('NFC');
+  const text = `${headline}\n${record.paragraphs.join('\n')}`.normalize('NFC');
   const reasons: string[] = [];
   let score = 0;
   for (const group of profile.anyOfEach) {
-    const hit = group.find((term) => containsTerm(text, term));
+    const hit = group.find((term) => hasTerm(text, term));
     if (hit) {
       score += 1;
       reasons.push(`matches "${hit}"`);
@@ -27,7 +27,7 @@ export function judgeArticle(profile: TopicProfile, record: ArticleRecord): Rele
       reasons.push(`none of ${group.slice(0, 3).map((term) => `"${term}"`).join(', ')}${group.length > 3 ? ', …' : ''}`);
     }
   }
-  const excluded = profile.exclude.find((term) => containsTerm(headline, term));
+  const excluded = profile.exclude.find((term) => hasTerm(headline, term));
   if (excluded) reasons.push(`headline has excluded "${excluded}"`);
   const day = record.published?.value.slice(0, 10);
   const outsideWindow = day !== undefined && ((profile.from && day < profile.from) || (profile.to && day > profile.to));
@@ -47,8 +47,8 @@ export function judgeArticle(profile: TopicProfile, record: ArticleRecord): Rele
 /** Priority of a link before fetching: term groups matched by its text, category and URL. */
 export function scoreLink(profile: TopicProfile, link: DiscoveredLink): number {
   const slug = decodeURIComponentSafe(new URL(link.url).pathname).replace(/[-_/]+/g, ' ');
-  const text = `${link.anchorText} ${link.category ?? ''} ${slug}`;
-  return profile.anyOfEach.filter((group) => group.some((term) => containsTerm(text, term))).length;
+  const text = `${link.anchorText} ${link.category ?? ''} ${slug}`.normalize('NFC');
+  return profile.anyOfEach.filter((group) => group.some((term) => hasTerm(text, term))).length;
 }
 
 /**
@@ -56,9 +56,28 @@ export function scoreLink(profile: TopicProfile, link: DiscoveredLink): number {
  * a word boundary, longer ones may continue ("Cyberangriff" matches "Cyberangriffs").
  */
 export function containsTerm(text: string, term: string): boolean {
-  const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[\s-]+/g, '[\\s-]*');
-  const end = term.length <= 4 ? '(?![\\p{L}\\d])' : '';
-  return new RegExp(`(?<![\\p{L}\\d])${escaped}${end}`, term.length <= 4 ? 'u' : 'iu').test(text.normalize('NFC'));
+  return termPattern(term).test(text.normalize('NFC'));
+}
+
+/** `containsTerm` for text already in NFC: a caller testing many terms normalises once. */
+function hasTerm(normalised: string, term: string): boolean {
+  return termPattern(term).test(normalised);
+}
+
+/** One compiled pattern per term and process (the crawl scores every link against every term). */
+const termPatterns = new Map<string, RegExp>();
+
+function termPattern(term: string): RegExp {
+  let pattern = termPatterns.get(term);
+  if (!pattern) {
+    const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[\s-]+/g, '[\\s-]*');
+    const end = term.length <= 4 ? '(?![\\p{L}\\d])' : '';
+    // No g/y flag: test() keeps no state between calls, so the pattern can be shared.
+    pattern = new RegExp(`(?<![\\p{L}\\d])${escaped}${end}`, term.length <= 4 ? 'u' : 'iu');
+    if (termPatterns.size >= 10_000) termPatterns.clear();
+    termPatterns.set(term, pattern);
+  }
+  return pattern;
 }
 
 function safePathname(url: string): string {

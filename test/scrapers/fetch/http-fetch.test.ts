@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
+import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchUrl, type FetchOptions } from '../../../src/scrapers/fetch/http-fetch.js';
 import { isPrivateAddress } from '../../../src/scrapers/fetch/url-guard.js';
+
+const GERMAN = Buffer.from('<p>Schwerin (dpa/mv) - Die Zulassungsstelle öffnet wieder; Führerscheine können beantragt werden.</p>');
 
 let server: Server;
 let origin: string;
@@ -18,6 +21,16 @@ beforeAll(async () => {
     if (path === '/away') return response.writeHead(302, { location: 'http://elsewhere.invalid/x' }).end();
     if (path === '/slow') return void setTimeout(() => response.end('late'), 2000);
     if (path === '/big') return response.end('x'.repeat(50_000));
+    if (path === '/gzip') return response.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(GERMAN));
+    if (path === '/br') return response.writeHead(200, { 'content-encoding': 'br' }).end(brotliCompressSync(GERMAN));
+    if (path === '/deflate-raw') return response.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateRawSync(GERMAN));
+    if (path === '/bomb') return response.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(1_000_000)));
+    if (path === '/cut') {
+      response.writeHead(200, { 'content-length': '1000' });
+      response.write('x'.repeat(100));
+      return void setTimeout(() => response.socket?.destroy(), 20);
+    }
+    if (path === '/echo-encoding') return response.end(String(request.headers['accept-encoding']));
     if (path === '/conditional') {
       if (request.headers['if-none-match'] === '"v1"') return response.writeHead(304).end();
       return response.writeHead(200, { etag: '"v1"' }).end('body');
@@ -84,6 +97,24 @@ describe('fetching', () => {
     expect(second.status).toBe(304);
     expect(second.notModified).toBe(true);
     expect(second.requestHeaders['if-none-match']).toBe('"v1"');
+  });
+
+  it('asks for compressed answers and stores the page\'s own bytes (gzip, br, raw deflate)', async () => {
+    for (const path of ['/gzip', '/br', '/deflate-raw']) {
+      const result = await fetchUrl(`${origin}${path}`, options());
+      expect(Buffer.from(result.body).equals(GERMAN), path).toBe(true);
+    }
+    const echoed = await fetchUrl(`${origin}/echo-encoding`, options());
+    expect(new TextDecoder().decode(echoed.body)).toBe('gzip, deflate, br');
+    expect(echoed.requestHeaders['accept-encoding']).toBe('gzip, deflate, br');
+  });
+
+  it('applies the size limit to the decoded body (a small gzip of a megabyte of zeros)', async () => {
+    await expect(fetchUrl(`${origin}/bomb`, options())).rejects.toMatchObject({ code: 'BODY_TOO_LARGE' });
+  });
+
+  it('reports an answer cut off before its Content-Length as a failure to retry', async () => {
+    await expect(fetchUrl(`${origin}/cut`, options())).rejects.toMatchObject({ code: 'FETCH_FAILED', action: 'retry-later' });
   });
 
   it('reports a closed port as unreachable', async () => {
