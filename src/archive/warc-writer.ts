@@ -217,7 +217,7 @@ function resourceRecord(resource: { url: string; date: string; contentType: stri
 }
 
 /**
- * fetch() hands over bodies already de-chunked and decompressed. The stored headers must
+ * fetchUrl hands over bodies already de-chunked and decompressed. The stored headers must
  * describe the stored bytes, so transfer and content encodings are kept under a renamed
  * header (as other archiving crawlers do) and Content-Length is the stored length.
  */
