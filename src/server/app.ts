@@ -170,7 +170,14 @@ function startTiming(index: ArticleIndex): { index: ArticleIndex; header: () => 
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, timing?: { header: () => Record<string, string> }): void {
-  const json = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...timing?.header() });
+  // With its length known the answer goes out in one piece, not as chunked transfer encoding.
+  const json = Buffer.from(JSON.stringify(body));
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(json.byteLength),
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    ...timing?.header(),
+  });
   response.end(json);
 }
