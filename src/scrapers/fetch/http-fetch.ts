@@ -106,7 +106,7 @@ interface RawResponse {
  * of requests, and fetch's streams cost about three times the CPU per request of this.
  * `timeoutMs` covers the whole answer, headers and body.
  */
-function requestOnce(url: string, headers: Record<string, string>, options: FetchOptions): Promise<RawResponse> {
+function requestOnce(url: string, headers: Record<string, string>, options: FetchOptions, attempt = 0): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
@@ -120,7 +120,10 @@ function requestOnce(url: string, headers: Record<string, string>, options: Fetc
         reject(error);
       } else resolve(answer!);
     };
+    let answered = false;
+    let idleMs = 0;
     const request = (secure ? https : http).request(target, { method: 'GET', headers, agent: secure ? httpsAgent : httpAgent }, (response) => {
+      answered = true;
       const declared = Number(response.headers['content-length']);
       if (Number.isFinite(declared) && declared > options.maxBodyBytes) return finish(tooLarge(url, options.maxBodyBytes));
       const chunks: Buffer[] = [];
@@ -148,13 +151,37 @@ function requestOnce(url: string, headers: Record<string, string>, options: Fetc
       () => finish(new ChronikError('FETCH_TIMEOUT', `${url}: no complete answer within ${options.timeoutMs} ms`, { action: 'retry-later' })),
       options.timeoutMs,
     );
-    request.on('error', (error) => finish(toFetchError(url, error, options.timeoutMs)));
+    request.on('socket', (socket) => {
+      const freed = idleSince.get(socket);
+      idleMs = request.reusedSocket && freed !== undefined ? performance.now() - freed : 0;
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // A server may close an idle kept-alive connection just as we reuse it: a GET that got no
+      // answer on a connection that had been idle a while is sent again on a fresh one (as Node's
+      // docs advise). A connection dropped right after its last answer is the server's doing.
+      if (!settled && request.reusedSocket && !answered && idleMs >= STALE_AFTER_IDLE_MS && attempt < MAX_STALE_RETRIES && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(requestOnce(url, headers, options, attempt + 1));
+        return;
+      }
+      finish(toFetchError(url, error, options.timeoutMs));
+    });
     request.end();
   });
 }
 
-const httpAgent = new http.Agent({ keepAlive: true });
-const httpsAgent = new https.Agent({ keepAlive: true });
+/** Stale kept-alive connections tried before a request counts as failed. */
+const MAX_STALE_RETRIES = 2;
+/** A reused connection idle this long may have met the server's keep-alive timeout. */
+const STALE_AFTER_IDLE_MS = 1000;
+
+/** Idle connections are closed after 4 s (as undici, fetch's client, does): most servers keep them 5 s or more. */
+const httpAgent = new http.Agent({ keepAlive: true, timeout: 4000 });
+const httpsAgent = new https.Agent({ keepAlive: true, timeout: 4000 });
+/** When each pooled connection was last handed back (for the stale-connection retry). */
+const idleSince = new WeakMap<object, number>();
+for (const agent of [httpAgent, httpsAgent]) agent.on('free', (socket: object) => idleSince.set(socket, performance.now()));
 
 /**
  * The body as the page's bytes: gzip, deflate and br undone (within the size limit; a cut-off

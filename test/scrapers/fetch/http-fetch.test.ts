@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchUrl, type FetchOptions } from '../../../src/scrapers/fetch/http-fetch.js';
 import { isPrivateAddress } from '../../../src/scrapers/fetch/url-guard.js';
@@ -115,6 +115,37 @@ describe('fetching', () => {
 
   it('reports an answer cut off before its Content-Length as a failure to retry', async () => {
     await expect(fetchUrl(`${origin}/cut`, options())).rejects.toMatchObject({ code: 'FETCH_FAILED', action: 'retry-later' });
+  });
+
+  it('sends a request again when the kept-alive connection it reused after a pause was closed by the server', async () => {
+    // Serves the first request of each connection and drops the connection at the second, as a
+    // server does whose keep-alive timeout ends just as the connection is reused.
+    const seen: number[] = [];
+    const sockets = new Set<Socket>();
+    const dropping = createNetServer((socket) => {
+      sockets.add(socket);
+      let requests = 0;
+      socket.on('data', () => {
+        requests += 1;
+        seen.push(requests);
+        if (requests === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+        else socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}/`;
+      expect((await fetchUrl(url, options())).status).toBe(200);
+      // Idle for a while, as between two polite requests to one host.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const again = await fetchUrl(url, options());
+      expect(again.status).toBe(200);
+      expect(new TextDecoder().decode(again.body)).toBe('ok');
+      expect(seen).toEqual([1, 2, 1]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => dropping.close(resolve));
+    }
   });
 
   it('reports a closed port as unreachable', async () => {
