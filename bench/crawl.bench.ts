@@ -25,7 +25,7 @@ import { writeBenchmarkReport } from './lib/report.js';
  *  - crawlee: CheerioCrawler on the same site and settings, when crawlee is installed (dev only).
  */
 const PAGES = Number(process.env.BENCH_PAGES ?? 2000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CONCURRENCY = 16;
 /** Profiling aids: BENCH_CRAWLERS=chronik runs one side only; BENCH_CPU_PROF=dir writes each worker's CPU profile there. */
 const ONLY_CRAWLERS = process.env.BENCH_CRAWLERS?.split(',').filter(Boolean);
