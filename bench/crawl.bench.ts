@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { load } from 'cheerio';
 import PQueue from 'p-queue';
 import { WarcWriter } from '../src/archive/warc-writer.js';
-import { configSchema } from '../src/config/schema.js';
+import { benchCrawlConfig } from './lib/bench-config.js';
 import { IndexOutbox, outboxFile } from '../src/index/outbox.js';
 import { runCrawl } from '../src/pipeline/crawl.js';
 import { canonicalKey, resolveHttpUrl } from '../src/scrapers/discover/canonical-url.js';
@@ -58,16 +58,7 @@ async function worker(crawler: string, seed: string): Promise<void> {
 async function crawlChronik(seed: string): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chronik-bench-crawl-'));
   try {
-    const config = configSchema.parse({
-      sources: [{ url: seed }],
-      topic: { name: 'bench', anyOfEach: [['KSM', 'Schwerin'], ['Cyberangriff', 'Schadsoftware']] },
-      crawl: {
-        maxPages: PAGES + 10, maxDepth: 100_000, concurrency: CONCURRENCY, perHostConcurrency: CONCURRENCY, minDelayMs: 0,
-        respectRobotsTxt: false, allowPrivateAddresses: true, render: { auto: false },
-      },
-      archive: { dir: path.join(dir, 'archive') },
-      state: { dir: path.join(dir, 'state') },
-    });
+    const config = benchCrawlConfig([{ url: seed }], dir, PAGES, CONCURRENCY);
     const archive = new WarcWriter({ dir: config.archive.dir, maxFileBytes: config.archive.maxFileBytes });
     const outbox = new IndexOutbox(outboxFile(config.state.dir));
     const summary = await runCrawl({ config, archive, outbox, index: undefined });

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WarcWriter } from '../src/archive/warc-writer.js';
-import { configSchema, type Config } from '../src/config/schema.js';
+import type { Config } from '../src/config/schema.js';
+import { benchCrawlConfig } from './lib/bench-config.js';
 import { IndexOutbox, outboxFile } from '../src/index/outbox.js';
 import { runCrawl, type CrawlSummary } from '../src/pipeline/crawl.js';
 import { startNewsSite, type NewsSite } from './lib/news-site.js';
@@ -31,16 +32,7 @@ type Row = {
 };
 
 function benchConfig(site: NewsSite, dir: string): Config {
-  return configSchema.parse({
-    sources: [{ url: site.sitemap, kind: 'sitemap' }, { url: site.seed }],
-    topic: { name: 'bench', anyOfEach: [['KSM', 'Schwerin'], ['Cyberangriff', 'Schadsoftware']] },
-    crawl: {
-      maxPages: PAGES + 10, maxDepth: 100_000, concurrency: CONCURRENCY, perHostConcurrency: CONCURRENCY, minDelayMs: 0,
-      respectRobotsTxt: false, allowPrivateAddresses: true, render: { auto: false },
-    },
-    archive: { dir: path.join(dir, 'archive') },
-    state: { dir: path.join(dir, 'state') },
-  });
+  return benchCrawlConfig([{ url: site.sitemap, kind: 'sitemap' }, { url: site.seed }], dir, PAGES, CONCURRENCY);
 }
 
 async function timedRun(config: Config, site: NewsSite, mode: 'crawl' | 'update'): Promise<{ summary: CrawlSummary; seconds: number; requests: NewsSite['requests']; reindexed: number }> {
